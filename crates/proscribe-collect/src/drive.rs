@@ -1,0 +1,234 @@
+//! Running the collectors over the user's targets.
+
+use std::io::Read;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use proscribe_model::{Host, InputError, Inventory, Item, TargetSummary};
+
+use crate::registry::COLLECTORS;
+use crate::{head_of, Collector, Input};
+
+/// What to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// This machine, live.
+    Live,
+    /// A file (sniffed by content), a mounted filesystem root, or a folder of inventory files.
+    Path(PathBuf),
+    /// Standard input, sniffed like a file.
+    Stdin,
+}
+
+/// How to collect.
+#[derive(Clone, Copy, Default)]
+pub struct Options {
+    /// Read every file target with this collector instead of sniffing (`--type`).
+    pub forced: Option<&'static dyn Collector>,
+}
+
+/// How deep a folder of inventory files is searched.
+const MAX_FOLDER_DEPTH: usize = 8;
+
+/// Collects every target into one inventory. Never fails: unreadable inputs become
+/// entries of [`Inventory::errors`] and the other targets are still collected.
+pub fn collect(targets: &[Target], options: Options) -> Inventory {
+    let mut inv = Inventory::default();
+    for target in targets {
+        match target {
+            Target::Live => {
+                let root = Path::new("/");
+                inv.host = Some(host_of(root));
+                collect_root(root, "localhost", &mut inv);
+            }
+            Target::Stdin => collect_stdin(options, &mut inv),
+            Target::Path(path) => collect_path(path, options, &mut inv),
+        }
+    }
+    inv
+}
+
+fn collect_stdin(options: Options, inv: &mut Inventory) {
+    // Collectors may need to seek or open a database file, so stdin is spooled first.
+    let spooled = tempfile::NamedTempFile::new().and_then(|mut file| {
+        std::io::copy(&mut std::io::stdin().lock().take(u64::MAX), &mut file)?;
+        Ok(file)
+    });
+    match spooled {
+        Ok(file) => collect_file(file.path(), "-", "-", options, inv),
+        Err(e) => inv.errors.push(error("-", format!("cannot read standard input: {e}"))),
+    }
+}
+
+fn collect_path(path: &Path, options: Options, inv: &mut Inventory) {
+    let target = path.display().to_string();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            inv.errors.push(error(&target, describe_io(&e)));
+            return;
+        }
+    };
+    if !meta.is_dir() {
+        collect_file(path, &target, &target, options, inv);
+        return;
+    }
+    let dir_input = Input { path, display: &target, target: &target, head: &[], is_dir: true };
+    if let Some(forced) = options.forced {
+        run(forced, &dir_input, inv);
+        return;
+    }
+    if let Some(collector) = best_sniff(&dir_input) {
+        run(collector, &dir_input, inv);
+    } else if is_mounted_root(path) {
+        inv.host = Some(host_of(path));
+        collect_root(path, &target, inv);
+    } else {
+        collect_folder(path, &target, 0, inv);
+    }
+}
+
+/// A directory is a mounted root when some collector's root path exists below it.
+fn is_mounted_root(path: &Path) -> bool {
+    COLLECTORS
+        .iter()
+        .flat_map(|c| c.root_paths())
+        .any(|rel| path.join(rel).exists())
+}
+
+fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
+    for collector in COLLECTORS {
+        for rel in collector.root_paths() {
+            let path = root.join(rel);
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            let display = path.display().to_string();
+            let head = if meta.is_dir() { Vec::new() } else {
+                match head_of(&path) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        inv.errors.push(error(&display, describe_io(&e)));
+                        continue;
+                    }
+                }
+            };
+            let input = Input { path: &path, display: &display, target, head: &head, is_dir: meta.is_dir() };
+            run(*collector, &input, inv);
+        }
+    }
+}
+
+fn collect_folder(dir: &Path, target: &str, depth: usize, inv: &mut Inventory) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            inv.errors.push(error(&dir.display().to_string(), describe_io(&e)));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let display = path.display().to_string();
+        if path.is_dir() {
+            let input = Input { path: &path, display: &display, target, head: &[], is_dir: true };
+            if let Some(c) = best_sniff(&input) {
+                run(c, &input, inv);
+            } else if depth < MAX_FOLDER_DEPTH {
+                collect_folder(&path, target, depth + 1, inv);
+            }
+        } else {
+            collect_file(&path, &display, target, Options::default(), inv);
+        }
+    }
+}
+
+fn collect_file(path: &Path, display: &str, target: &str, options: Options, inv: &mut Inventory) {
+    let head = match head_of(path) {
+        Ok(h) => h,
+        Err(e) => {
+            inv.errors.push(error(display, describe_io(&e)));
+            return;
+        }
+    };
+    let input = Input { path, display, target, head: &head, is_dir: false };
+    if let Some(forced) = options.forced {
+        run(forced, &input, inv);
+        return;
+    }
+    if head.is_empty() {
+        inv.errors.push(error(display, "empty file: not an inventory".into()));
+        return;
+    }
+    match best_sniff(&input) {
+        Some(collector) => run(collector, &input, inv),
+        None => {
+            let tried: Vec<&str> = COLLECTORS.iter().map(|c| c.name()).collect();
+            inv.errors.push(error(
+                display,
+                format!("format not recognised (tried: {}); use --type to force one", tried.join(", ")),
+            ));
+        }
+    }
+}
+
+fn best_sniff(input: &Input<'_>) -> Option<&'static dyn Collector> {
+    COLLECTORS
+        .iter()
+        .filter_map(|c| Some((c.sniff(input)?, *c)))
+        .max_by_key(|(conf, _)| *conf)
+        .map(|(_, c)| c)
+}
+
+fn run(collector: &dyn Collector, input: &Input<'_>, inv: &mut Inventory) {
+    let mut items: Vec<Item> = Vec::new();
+    // A panic is a bug, but it must cost one input, not the run.
+    let result = catch_unwind(AssertUnwindSafe(|| collector.collect(input, &mut items)));
+    let count = items.len();
+    inv.items.append(&mut items);
+    inv.targets.push(TargetSummary {
+        target: input.display.to_owned(),
+        format: collector.name().to_owned(),
+        items: count,
+    });
+    let reason = match result {
+        Ok(Ok(())) => return,
+        Ok(Err(e)) => format!("{}: {e}", collector.name()),
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            format!("{}: internal error while reading: {msg}", collector.name())
+        }
+    };
+    let reason = if count > 0 { format!("{reason} (kept the {count} items read before it)") } else { reason };
+    inv.errors.push(error(input.display, reason));
+}
+
+fn error(target: &str, reason: String) -> InputError {
+    InputError { target: target.to_owned(), reason }
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => format!("cannot read: {e}"),
+    }
+}
+
+/// Host name and OS of a root, from `etc/hostname` and `etc/os-release`.
+fn host_of(root: &Path) -> Host {
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).ok();
+    let hostname = read("etc/hostname")
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .or_else(|| (root == Path::new("/")).then(|| read("proc/sys/kernel/hostname")).flatten().map(|s| s.trim().to_owned()));
+    let os = read("etc/os-release").or_else(|| read("usr/lib/os-release")).and_then(|text| {
+        text.lines().find_map(|l| {
+            l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_owned())
+        })
+    });
+    Host { hostname, os }
+}

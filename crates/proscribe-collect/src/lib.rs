@@ -1,0 +1,76 @@
+//! Collectors: one small unit per source of inventory data.
+//!
+//! A [`Collector`] knows one format (the dpkg status file, an RPM database, …). It says how
+//! sure it is that an input is its format ([`Collector::sniff`]), which paths it reads in a
+//! mounted root ([`Collector::root_paths`]), and turns an input into [`Item`]s. Adding a
+//! source is one module, one line in [`registry::COLLECTORS`], fixtures with a `PROVENANCE`
+//! note and a test.
+//!
+//! [`collect`] drives them over the user's targets. Bad input never stops the run: every
+//! input that cannot be read (or is read only in part) becomes an
+//! [`InputError`](proscribe_model::InputError) and the other inputs are still collected.
+#![deny(missing_docs)]
+
+mod drive;
+pub mod linux;
+pub mod registry;
+mod sniff;
+
+pub use drive::{collect, Options, Target};
+pub use sniff::{head_of, Confidence, Input, HEAD_LEN};
+
+use proscribe_model::Item;
+
+/// Where collectors put the items they find.
+pub trait Sink {
+    /// Accepts one item.
+    fn push(&mut self, item: Item);
+}
+
+impl Sink for Vec<Item> {
+    fn push(&mut self, item: Item) {
+        Vec::push(self, item);
+    }
+}
+
+/// Why a collector could not read (all of) an input.
+///
+/// Items pushed before the error are kept: a truncated file still yields what it held.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    /// The input could not be read.
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    /// The input is not in the collector's format, or is damaged; the message says where.
+    #[error("{0}")]
+    Format(String),
+}
+
+impl CollectError {
+    /// A format error with a message that says what was expected and where.
+    pub fn format(msg: impl Into<String>) -> Self {
+        Self::Format(msg.into())
+    }
+}
+
+/// One source of inventory data.
+pub trait Collector: Sync {
+    /// Short stable name, used as `--type` value, in `location.collector` and in reports
+    /// (`dpkg`, `rpm`, `apk`, `pacman`).
+    fn name(&self) -> &'static str;
+
+    /// How sure this collector is that `input` is its format, from the first bytes of a
+    /// file or the entries of a directory; `None` when it is not.
+    fn sniff(&self, input: &Input<'_>) -> Option<Confidence>;
+
+    /// Paths, relative to a filesystem root, that this collector reads when it scans a
+    /// machine or a mounted image (`var/lib/dpkg/status`). Checked in order; every path
+    /// that exists is collected.
+    fn root_paths(&self) -> &'static [&'static str];
+
+    /// Reads `input` and pushes every item found into `sink`.
+    ///
+    /// # Errors
+    /// When the input cannot be read or is damaged; items already pushed stay valid.
+    fn collect(&self, input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), CollectError>;
+}

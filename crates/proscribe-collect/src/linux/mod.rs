@@ -1,0 +1,6 @@
+//! Linux package databases.
+
+pub mod apk;
+pub mod dpkg;
+pub mod pacman;
+pub mod rpm;

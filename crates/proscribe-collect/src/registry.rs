@@ -1,0 +1,16 @@
+//! The list of collectors. Adding a source is one line here.
+
+use crate::Collector;
+
+/// Every collector, in the order they are tried for a mounted root.
+pub static COLLECTORS: &[&dyn Collector] = &[
+    &crate::linux::dpkg::Dpkg,
+    &crate::linux::rpm::Rpm,
+    &crate::linux::apk::Apk,
+    &crate::linux::pacman::Pacman,
+];
+
+/// A collector by its name (the `--type` value).
+pub fn by_name(name: &str) -> Option<&'static dyn Collector> {
+    COLLECTORS.iter().copied().find(|c| c.name() == name)
+}
