@@ -1,0 +1,125 @@
+//! `proscribe scan`: collect, match, judge, report.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use proscribe_catalog::Status;
+use proscribe_collect::{Options, Target};
+use proscribe_match::Matcher;
+use proscribe_policy::Policy;
+use proscribe_report::Report;
+
+use crate::{ColorChoice, FailOn, Outcome, OutputFormat, ScanArgs};
+
+pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
+    let catalog = crate::load_catalog(args.catalog.as_deref())?;
+    let policy = match &args.policy {
+        Some(path) => Policy::from_file(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => Policy::all(),
+    };
+    let forced = match &args.input_type {
+        Some(name) => Some(proscribe_collect::registry::by_name(name).with_context(|| {
+            let known: Vec<&str> =
+                proscribe_collect::registry::COLLECTORS.iter().map(|c| c.name()).collect();
+            format!("unknown --type `{name}` (known: {})", known.join(", "))
+        })?),
+        None => None,
+    };
+    let matcher = Matcher::compile(&catalog).map_err(|e| anyhow::anyhow!("cannot compile the catalog: {e}"))?;
+    let now = now()?;
+
+    let targets: Vec<Target> = if args.targets.is_empty() {
+        vec![Target::Live]
+    } else {
+        args.targets
+            .iter()
+            .map(|t| if t.as_os_str() == "-" { Target::Stdin } else { Target::Path(t.clone()) })
+            .collect()
+    };
+    let inventory = proscribe_collect::collect(&targets, Options { forced });
+
+    let today = now.date_naive();
+    let findings: Vec<_> = inventory
+        .items
+        .iter()
+        .flat_map(|item| {
+            matcher
+                .find(item)
+                .into_iter()
+                .filter_map(|m| policy.judge(&catalog, &m, item, today))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let report = Report::new(&catalog, &inventory, findings, now);
+
+    for e in &report.errors {
+        eprintln!("proscribe: error: {}: {}", e.target, e.reason);
+    }
+    if !args.quiet {
+        write_report(args, &report)?;
+    }
+    Ok(outcome(&report, args.fail_on))
+}
+
+fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
+    let (mut out, to_terminal): (Box<dyn Write>, bool) = match &args.output {
+        Some(path) => (
+            Box::new(BufWriter::new(
+                File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+            )),
+            false,
+        ),
+        None => (Box::new(BufWriter::new(std::io::stdout().lock())), std::io::stdout().is_terminal()),
+    };
+    match args.format {
+        OutputFormat::Json => proscribe_report::render_json(report, &mut out)?,
+        OutputFormat::Table => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let width = terminal_width().unwrap_or(100);
+            proscribe_report::render_table(report, &mut out, proscribe_report::TableStyle { color, width })?;
+        }
+    }
+    out.flush().with_context(|| match &args.output {
+        Some(p) => format!("cannot write {}", p.display()),
+        None => "cannot write the report".to_owned(),
+    })?;
+    Ok(())
+}
+
+fn outcome(report: &Report, fail_on: FailOn) -> Outcome {
+    if !report.errors.is_empty() {
+        return Outcome::Error;
+    }
+    let threshold = match fail_on {
+        FailOn::Banned => Status::Banned,
+        FailOn::Restricted => Status::Restricted,
+        FailOn::Review => Status::Review,
+        FailOn::Never => return Outcome::Clean,
+    };
+    if report.findings.iter().any(|f| f.status >= threshold) {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    }
+}
+
+/// The time the report is made at; `PROSCRIBE_NOW` (RFC 3339) pins it for reproducible reports.
+fn now() -> anyhow::Result<DateTime<Utc>> {
+    match std::env::var("PROSCRIBE_NOW") {
+        Ok(s) => Ok(DateTime::parse_from_rfc3339(&s)
+            .with_context(|| format!("PROSCRIBE_NOW=`{s}` is not an RFC 3339 time"))?
+            .with_timezone(&Utc)),
+        Err(_) => Ok(Utc::now()),
+    }
+}
+
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w: &usize| *w >= 40)
+}
+
