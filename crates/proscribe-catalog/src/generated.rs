@@ -72,15 +72,23 @@ impl Generated {
         }
     }
 
-    pub(crate) fn add_file(&mut self, rel: &str, text: &str) -> Result<(), (Option<usize>, String)> {
+    pub(crate) fn add_file(
+        &mut self,
+        rel: &str,
+        text: &str,
+    ) -> Result<(), (Option<usize>, String)> {
         let name = rel.trim_start_matches("generated/");
         let (kind, valid_key): (RegistryKind, fn(&str) -> bool) = match name {
             "oui.tsv" => (RegistryKind::Oui, |k| {
-                matches!(k.len(), 6 | 7 | 9) && k.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+                matches!(k.len(), 6 | 7 | 9)
+                    && k.bytes()
+                        .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
             }),
             "usb.tsv" => (RegistryKind::Usb, is_hex4),
             "pci.tsv" => (RegistryKind::Pci, is_hex4),
-            "iana.tsv" => (RegistryKind::Iana, |k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit())),
+            "iana.tsv" => (RegistryKind::Iana, |k| {
+                !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit())
+            }),
             _ => return Ok(()),
         };
         let mut header = Vec::new();
@@ -95,7 +103,10 @@ impl Generated {
             }
             let cols: Vec<&str> = line.split('\t').collect();
             let [key, vendor, entity, organization] = cols[..] else {
-                return Err((Some(n + 1), format!("expected 4 tab-separated columns, found {}", cols.len())));
+                return Err((
+                    Some(n + 1),
+                    format!("expected 4 tab-separated columns, found {}", cols.len()),
+                ));
             };
             if !valid_key(key) {
                 return Err((Some(n + 1), format!("malformed key `{key}`")));
@@ -119,5 +130,7 @@ impl Generated {
 }
 
 fn is_hex4(k: &str) -> bool {
-    k.len() == 4 && k.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    k.len() == 4
+        && k.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

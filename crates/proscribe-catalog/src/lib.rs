@@ -53,7 +53,11 @@ impl Catalog {
     /// # Errors
     /// Only if the embedded data is broken, which the test suite rules out.
     pub fn builtin() -> Result<Self, LoadError> {
-        load::from_files(builtin::FILES.iter().map(|(p, c)| ((*p).to_owned(), (*c).to_owned())))
+        load::from_files(
+            builtin::FILES
+                .iter()
+                .map(|(p, c)| ((*p).to_owned(), (*c).to_owned())),
+        )
     }
 
     /// Reads a catalog directory laid out like the repository's `catalog/`.
@@ -78,7 +82,11 @@ impl Catalog {
 
     /// The acts that apply to a vendor's product (or to the vendor itself when `product` is
     /// `None`): the vendor's acts, with the product's own acts added or overriding by id.
-    pub fn acts_for<'a>(&'a self, vendor: &'a Vendor, product: Option<&'a Product>) -> Vec<&'a ActRef> {
+    pub fn acts_for<'a>(
+        &'a self,
+        vendor: &'a Vendor,
+        product: Option<&'a Product>,
+    ) -> Vec<&'a ActRef> {
         let mut refs: Vec<&ActRef> = vendor.acts.iter().collect();
         if let Some(product) = product {
             for own in &product.acts {

@@ -54,7 +54,11 @@ fn walk(
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push((dir.display().to_string(), None, format!("cannot read directory: {e}")));
+            problems.push((
+                dir.display().to_string(),
+                None,
+                format!("cannot read directory: {e}"),
+            ));
             return;
         }
     };
@@ -64,10 +68,17 @@ fn walk(
             walk(root, &path, files, problems);
             continue;
         }
-        if !matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "tsv")) {
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("toml" | "tsv")
+        ) {
             continue;
         }
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
         match std::fs::read_to_string(&path) {
             Ok(text) => files.push((rel, text)),
             Err(e) => problems.push((rel, None, format!("cannot read: {e}"))),
@@ -98,7 +109,10 @@ pub(crate) fn from_files(
                 Ok(h) => problems.push((
                     rel.clone(),
                     None,
-                    format!("catalog schema {} is not the {SCHEMA_VERSION} this build reads", h.schema),
+                    format!(
+                        "catalog schema {} is not the {SCHEMA_VERSION} this build reads",
+                        h.schema
+                    ),
                 )),
                 Err(e) => problems.push(toml_problem(rel, text, &e)),
             }
@@ -106,7 +120,11 @@ pub(crate) fn from_files(
             match toml::from_str::<Act>(text) {
                 Ok(act) => {
                     if act.id != stem {
-                        problems.push((rel.clone(), None, format!("id `{}` differs from file name `{stem}`", act.id)));
+                        problems.push((
+                            rel.clone(),
+                            None,
+                            format!("id `{}` differs from file name `{stem}`", act.id),
+                        ));
                     }
                     if acts.insert(act.id.clone(), act).is_some() {
                         problems.push((rel.clone(), None, format!("duplicate act id `{stem}`")));
@@ -118,7 +136,11 @@ pub(crate) fn from_files(
             match toml::from_str::<Vendor>(text) {
                 Ok(vendor) => {
                     if vendor.id != stem {
-                        problems.push((rel.clone(), None, format!("id `{}` differs from file name `{stem}`", vendor.id)));
+                        problems.push((
+                            rel.clone(),
+                            None,
+                            format!("id `{}` differs from file name `{stem}`", vendor.id),
+                        ));
                     }
                     vendors.push(vendor);
                 }
@@ -139,14 +161,24 @@ pub(crate) fn from_files(
     }
     vendors.sort_by(|a, b| a.id.cmp(&b.id));
     let digest = format!("sha256:{:x}", hasher.finalize());
-    Ok(Catalog { version: header.version, digest, acts, vendors, generated })
+    Ok(Catalog {
+        version: header.version,
+        digest,
+        acts,
+        vendors,
+        generated,
+    })
 }
 
 fn stem_in<'a>(rel: &'a str, dir: &str) -> Option<&'a str> {
-    rel.strip_prefix(dir)?.strip_suffix(".toml").filter(|s| !s.contains('/'))
+    rel.strip_prefix(dir)?
+        .strip_suffix(".toml")
+        .filter(|s| !s.contains('/'))
 }
 
 fn toml_problem(rel: &str, text: &str, e: &toml::de::Error) -> (String, Option<usize>, String) {
-    let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    let line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
     (rel.to_owned(), line, e.message().to_owned())
 }
