@@ -560,3 +560,67 @@ fn committed_generated_tables_are_current() {
         unmatched.join("\n")
     );
 }
+
+/// Outside the Debian package directory the IEEE snapshot date comes from the
+/// `.lastupdate` stamp of update-ieee-data, else from the file's modification time.
+#[test]
+fn ieee_snapshot_falls_back_to_lastupdate_then_mtime() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["oui.csv", "mam.csv", "oui36.csv"] {
+        write(
+            dir.path(),
+            name,
+            "Registry,Assignment,Organization Name,Organization Address\n",
+        );
+    }
+    let registry = sources::read_ieee(dir.path()).unwrap();
+    assert_eq!(registry.inputs.len(), 3, "iab.csv is optional");
+    assert!(
+        registry.inputs[0]
+            .snapshot
+            .ends_with("(file modification time)"),
+        "{:?}",
+        registry.inputs[0]
+    );
+    assert!(registry.inputs[0].sha256.starts_with("sha256:"));
+
+    write(dir.path(), ".lastupdate", "1661630937\n");
+    let registry = sources::read_ieee(dir.path()).unwrap();
+    assert_eq!(
+        registry.inputs[1].snapshot,
+        "2022-08-27 (download time in .lastupdate, written by update-ieee-data)"
+    );
+
+    write(dir.path(), ".lastupdate", "yesterday\n");
+    let err = sources::read_ieee(dir.path()).unwrap_err().to_string();
+    assert!(
+        err.contains(".lastupdate") && err.contains("yesterday"),
+        "{err}"
+    );
+
+    std::fs::remove_file(dir.path().join(".lastupdate")).unwrap();
+    std::fs::remove_file(dir.path().join("mam.csv")).unwrap();
+    let err = sources::read_ieee(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("mam.csv"), "{err}");
+}
+
+/// usb.ids/pci.ids are dated by their own header; a file without one by its modification time.
+#[test]
+fn ids_snapshot_comes_from_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "usb.ids", USB_IDS);
+    let registry = sources::read_ids(&dir.path().join("usb.ids"), "usb").unwrap();
+    assert_eq!(
+        registry.inputs[0].snapshot,
+        "2025-07-26 20:34:01 (file header, Version 2025.07.26)"
+    );
+    write(
+        dir.path(),
+        "bare.ids",
+        "12d1  Huawei Technologies Co., Ltd.\n",
+    );
+    let registry = sources::read_ids(&dir.path().join("bare.ids"), "usb").unwrap();
+    assert!(registry.inputs[0]
+        .snapshot
+        .ends_with("(file modification time)"));
+}
