@@ -97,10 +97,16 @@ fn is_mounted_root(path: &Path) -> bool {
 }
 
 fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
+    // Distributions link old database locations to new ones (Fedora's `var/lib/rpm` →
+    // `usr/lib/sysimage/rpm`): read each file once, however many root paths reach it.
+    let mut seen = std::collections::HashSet::new();
     for collector in COLLECTORS {
         for rel in collector.root_paths() {
             let path = root.join(rel);
             let Ok(meta) = std::fs::metadata(&path) else { continue };
+            if !seen.insert(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
+                continue;
+            }
             let display = path.display().to_string();
             let head = if meta.is_dir() { Vec::new() } else {
                 match head_of(&path) {
