@@ -155,6 +155,11 @@ fn sniffing() {
     assert_eq!(sniff(&fixture(BDB_BE)), Some(Confidence::High));
     assert_eq!(sniff(&fixture("rpm/ndb")), Some(Confidence::High));
     assert_eq!(sniff(&fixture("rpm/specs/kesl.spec")), None);
+    // rpm's BDB index files (Name, Basenames…) share the magic but hold no headers.
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("Basenames");
+    std::fs::copy(fixture(BDB_LE), &index).unwrap();
+    assert_eq!(sniff(&index), Some(Confidence::Low));
     assert_eq!(sniff(&fixture("roots/fedora/etc/os-release")), None);
 
     // Through the driver: each file target is read by the rpm collector without --type.

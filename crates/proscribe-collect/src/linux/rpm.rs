@@ -45,13 +45,34 @@ const DB_FILES: &[&str] = &["rpmdb.sqlite", "Packages.db", "Packages"];
 /// How many problems are spelled out in one error; the rest are counted.
 const MAX_PROBLEMS_SHOWN: usize = 3;
 
-/// What a backend read: header blobs by number, and the damage it met on the way.
-#[derive(Debug, Default)]
-pub(crate) struct Scan {
-    /// `(hnum, header blob)` pairs.
-    pub(crate) records: Vec<(u32, Vec<u8>)>,
+/// What a backend hands on: each header blob as soon as it is read (so a database of
+/// hundreds of megabytes is never held in memory at once), and the damage met on the way.
+pub(crate) struct Scan<'a> {
+    accept: &'a mut dyn FnMut(u32, &[u8]),
+    last_hnum: Option<u32>,
     /// One line per damaged record or page, saying where.
     pub(crate) problems: Vec<String>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(accept: &'a mut dyn FnMut(u32, &[u8])) -> Self {
+        Self {
+            accept,
+            last_hnum: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Hands on one `(hnum, header blob)` record.
+    pub(crate) fn record(&mut self, hnum: u32, blob: &[u8]) {
+        (self.accept)(hnum, blob);
+        self.last_hnum = Some(hnum);
+    }
+
+    /// The header number of the last record handed on, to say where damage began.
+    pub(crate) fn last_hnum(&self) -> Option<u32> {
+        self.last_hnum
+    }
 }
 
 /// The three on-disk formats.
@@ -76,7 +97,7 @@ impl Backend {
         }
     }
 
-    fn read(self, path: &Path, scan: &mut Scan) -> Result<(), CollectError> {
+    fn read(self, path: &Path, scan: &mut Scan<'_>) -> Result<(), CollectError> {
         match self {
             Self::Sqlite => sqlite::read(path, scan),
             Self::Ndb => ndb::read(path, scan),
@@ -142,11 +163,6 @@ impl Collector for Rpm {
                  Berkeley DB hash (0x061561 at byte 12)",
             )
         })?;
-        let mut scan = Scan::default();
-        backend.read(&path, &mut scan)?;
-        if backend == Backend::Sqlite {
-            scan.problems.extend(sqlite::wal_warning(&path));
-        }
         let distro = root_of(&path).and_then(|root| Distro::of(&root));
         let shown_path = if input.is_dir {
             Path::new(input.display)
@@ -156,19 +172,33 @@ impl Collector for Rpm {
         } else {
             input.display.to_owned()
         };
-        scan.records.sort_by_key(|r| r.0);
-        for (hnum, blob) in &scan.records {
-            match item_of(blob, *hnum, &shown_path, input.target, distro.as_ref()) {
+        let mut parsed = Vec::new();
+        let mut accept = |hnum: u32, blob: &[u8]| {
+            let item = item_of(blob, hnum, &shown_path, input.target, distro.as_ref());
+            parsed.push((hnum, item));
+        };
+        let mut scan = Scan::new(&mut accept);
+        backend.read(&path, &mut scan)?;
+        let mut problems = scan.problems;
+        if backend == Backend::Sqlite {
+            problems.extend(sqlite::wal_warning(&path));
+        }
+        // Berkeley DB returns records in hash order; report them in header-number order.
+        parsed.sort_by_key(|r| r.0);
+        for (hnum, item) in parsed {
+            match item {
                 Ok(item) => sink.push(item),
-                Err(e) => scan.problems.push(format!("hnum {hnum}: {e}")),
+                Err(e) => problems.push(format!("hnum {hnum}: {e}")),
             }
         }
-        match scan.problems.len() {
+        match problems.len() {
             0 => Ok(()),
             n => {
-                let mut msg = scan.problems[..n.min(MAX_PROBLEMS_SHOWN)].join("; ");
+                let mut msg = problems[..n.min(MAX_PROBLEMS_SHOWN)].join("; ");
                 if n > MAX_PROBLEMS_SHOWN {
-                    msg.push_str(&format!("; and {} more problems", n - MAX_PROBLEMS_SHOWN));
+                    let more = n - MAX_PROBLEMS_SHOWN;
+                    let noun = if more == 1 { "problem" } else { "problems" };
+                    msg.push_str(&format!("; and {more} more {noun}"));
                 }
                 Err(CollectError::format(msg))
             }

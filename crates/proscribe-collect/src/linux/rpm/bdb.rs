@@ -153,7 +153,7 @@ impl Db {
 /// # Errors
 /// When the file cannot be read or its meta page is not a Berkeley DB hash meta page.
 /// Damaged pages and records become problems in `scan`; other buckets are still read.
-pub(crate) fn read(path: &Path, scan: &mut Scan) -> Result<(), CollectError> {
+pub(crate) fn read(path: &Path, scan: &mut Scan<'_>) -> Result<(), CollectError> {
     let mut file = File::open(path)?;
     let file_len = file.metadata()?.len();
     let mut meta = [0u8; 512];
@@ -256,7 +256,7 @@ pub(crate) fn read(path: &Path, scan: &mut Scan) -> Result<(), CollectError> {
 }
 
 /// Reads the key/value pairs of one hash page into `scan`.
-fn read_pairs(db: &mut Db, page: &[u8], pgno: u32, scan: &mut Scan) {
+fn read_pairs(db: &mut Db, page: &[u8], pgno: u32, scan: &mut Scan<'_>) {
     let entries = db.u16_at(page, 20).unwrap_or(0);
     let max_entries = (db.pagesize - PAGE_HEADER) / 2;
     if entries > max_entries || entries % 2 == 1 {
@@ -299,7 +299,7 @@ fn read_pairs(db: &mut Db, page: &[u8], pgno: u32, scan: &mut Scan) {
             continue; // rpm's header-instance counter
         }
         match db.item(page, pgno, voff, koff - voff) {
-            Ok(blob) => scan.records.push((hnum, blob)),
+            Ok(blob) => scan.record(hnum, &blob),
             Err(e) => scan.problems.push(format!("hnum {hnum}: {e}")),
         }
     }

@@ -69,7 +69,7 @@ struct Slot {
 /// # Errors
 /// When the file cannot be read or its header is not an ndb header. Damaged slots and blobs
 /// become problems in `scan`; the other packages are still read.
-pub(crate) fn read(path: &Path, scan: &mut Scan) -> Result<(), CollectError> {
+pub(crate) fn read(path: &Path, scan: &mut Scan<'_>) -> Result<(), CollectError> {
     let mut file = File::open(path)?;
     let file_len = file.metadata()?.len();
     let mut header = [0u8; HEADER_SIZE as usize];
@@ -152,7 +152,7 @@ pub(crate) fn read(path: &Path, scan: &mut Scan) -> Result<(), CollectError> {
 
     for slot in slots {
         match read_blob(&mut file, &slot) {
-            Ok(blob) => scan.records.push((slot.pkgidx, blob)),
+            Ok(blob) => scan.record(slot.pkgidx, &blob),
             Err(why) => scan.problems.push(format!("hnum {}: {why}", slot.pkgidx)),
         }
     }

@@ -59,7 +59,7 @@ pub(crate) fn has_packages_table(path: &Path) -> bool {
 /// # Errors
 /// When the file is not a readable SQLite database with rpm's `Packages` table. A damaged
 /// page met while iterating ends the scan with a problem; rows read before it are kept.
-pub(crate) fn read(path: &Path, scan: &mut Scan) -> Result<(), CollectError> {
+pub(crate) fn read(path: &Path, scan: &mut Scan<'_>) -> Result<(), CollectError> {
     let fail = |what: &str, e: rusqlite::Error| CollectError::format(format!("{what}: {e}"));
     let conn = open(path).map_err(|e| fail("cannot open as SQLite", e))?;
     let mut stmt = conn
@@ -74,9 +74,8 @@ pub(crate) fn read(path: &Path, scan: &mut Scan) -> Result<(), CollectError> {
             Ok(None) => break,
             Err(e) => {
                 let after = scan
-                    .records
-                    .last()
-                    .map_or(String::new(), |r| format!(" after hnum {}", r.0));
+                    .last_hnum()
+                    .map_or(String::new(), |h| format!(" after hnum {h}"));
                 scan.problems
                     .push(format!("table Packages is damaged{after}: {e}"));
                 break;
@@ -98,7 +97,7 @@ pub(crate) fn read(path: &Path, scan: &mut Scan) -> Result<(), CollectError> {
             continue;
         };
         match row.get_ref(1) {
-            Ok(rusqlite::types::ValueRef::Blob(b)) => scan.records.push((hnum, b.to_vec())),
+            Ok(rusqlite::types::ValueRef::Blob(b)) => scan.record(hnum, b),
             Ok(other) => scan.problems.push(format!(
                 "hnum {hnum}: column blob holds {}, expected a BLOB",
                 other.data_type()
