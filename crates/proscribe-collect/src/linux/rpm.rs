@@ -6,7 +6,7 @@
 //! | backend | file | used by |
 //! |---|---|---|
 //! | SQLite | `rpmdb.sqlite` | rpm ≥ 4.16 default: Fedora 33+, RHEL 9+ |
-//! | ndb | `Packages.db` | rpm's own format: openSUSE / SLE 15 SP3+ |
+//! | ndb | `Packages.db` | rpm ≥ 4.15 with `_db_backend ndb`: openSUSE, recent SLE |
 //! | Berkeley DB hash | `Packages` | rpm ≤ 4.15: RHEL/CentOS ≤ 8, older SUSE |
 //!
 //! Each backend yields `(hnum, blob)` pairs; [`header`] parses a blob (bounds-checked, since the

@@ -1,4 +1,4 @@
-//! `Packages`: the Berkeley DB hash database of rpm ≤ 4.15 (RHEL/CentOS ≤ 8, SLE ≤ 15 SP2).
+//! `Packages`: the Berkeley DB hash database of rpm ≤ 4.15 (RHEL/CentOS ≤ 8, older SUSE).
 //!
 //! Only the on-disk layout is needed, read the way rpm's own read-only reader
 //! (`lib/backend/bdb_ro.c`) does, with the structures of Berkeley DB's `dbinc/db_page.h`:

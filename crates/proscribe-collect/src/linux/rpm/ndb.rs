@@ -1,4 +1,4 @@
-//! `Packages.db`: rpm's own "ndb" package store (rpm ≥ 4.15, default on openSUSE/SLE 15 SP3+).
+//! `Packages.db`: rpm's own "ndb" package store (rpm ≥ 4.15, `_db_backend ndb`; openSUSE).
 //!
 //! Layout, from rpm's `lib/backend/ndb/rpmpkg.c` (all integers little-endian):
 //!
