@@ -1,7 +1,48 @@
-//! Name normalization, the compiled matcher and the evidence it records (being written).
+//! Name normalization, the compiled matcher and the evidence it records.
 //!
-//! The two types below are the contract between the matcher and the policy stage.
+//! [`Matcher::compile`] turns a [`proscribe_catalog::Catalog`] into lookup structures once;
+//! [`Matcher::find`] then checks one inventory item against all of them and returns one
+//! [`Match`] per (vendor, product, entity), each carrying every piece of [`Evidence`] that
+//! led to it. The matcher knows nothing about acts or policy: that is the next stage.
+//!
+//! How values are compared, strongest first (design section 7):
+//! - **Exact identifiers** (package names, bundle ids, product codes, service and file
+//!   names, extension ids, certificate subjects and fingerprints) are looked up in hash
+//!   maps keyed by the case-folded value. A `package` signature with an `ecosystem` only
+//!   matches identifiers of that ecosystem (or of no stated ecosystem). A `domain`
+//!   signature also matches its subdomains; a `purl` signature compares type, namespace
+//!   and name only; a `cpe` signature is a prefix on CPE component boundaries.
+//! - **Registry tables** (`catalog/generated/`): a MAC's OUI (longest of MA-S, MA-M,
+//!   MA-L; locally administered and multicast MACs are skipped), a USB or PCI vendor id,
+//!   an SNMP enterprise number.
+//! - **Names** are compared as normalized word sequences (see [`normalize`]) with one
+//!   Aho–Corasick automaton: a `words` signature matches when its words occur as
+//!   consecutive whole words of the field, so `zte` never matches `aztec`. CJK text has no
+//!   spaces, so inside a CJK word any contiguous character sequence counts. Vendor,
+//!   subsidiary and brand names and aliases are matched against the item's `publisher`
+//!   only (e-mail addresses removed), never against package names or free-text
+//!   attributes.
+//! - `prefix` and `regex` signatures: prefixes on the case-folded value (on the
+//!   normalized text for `name`/`publisher`), regexes case-insensitively on the value as
+//!   found.
+//!
+//! **Ownership dates.** A subsidiary or brand with an `until` date (Honor left Huawei on
+//! 2020-11-17) is attributed to the vendor only when the item carries `attrs["date"]`
+//! (`YYYY-MM-DD`, e.g. a manufacture date) earlier than `until`; one with a `since` date
+//! only when the item is undated or dated on or after it. Undated items are therefore never
+//! blamed on a former owner.
+//!
+//! **Merging.** Several signatures of the same (vendor, product, entity) give one match
+//! with all their evidence; a vendor-only match (a publisher alias, a vendor domain) on an
+//! item that also matched one of that vendor's products is folded into the product match.
 #![deny(missing_docs)]
+
+mod ids;
+mod matcher;
+mod normalize;
+
+pub use matcher::{CompileError, Matcher};
+pub use normalize::{normalize, words};
 
 use serde::Serialize;
 
@@ -23,11 +64,15 @@ pub struct Match {
 pub struct Evidence {
     /// The item field compared: `name`, `publisher`, or an identifier type.
     pub field: String,
-    /// The item's value in that field.
+    /// The item's value in that field, as found.
     pub value: String,
-    /// The signature, as `<product-or-vendor-id>#<index>`.
+    /// The signature: `<product-id>#<index>` or `<vendor-id>#<index>` for catalog
+    /// signatures; `<vendor-id>#name`, `#alias:<n>`, `#subsidiary:<i>`, `#brand:<i>`
+    /// (and `…:alias:<n>`) for names; `<vendor-id>#oui:<KEY>`, `#usb:`, `#pci:`, `#iana:`
+    /// for registry entries.
     pub signature: String,
-    /// Where the signature is attested.
+    /// Where the signature is attested: a URL, or a registry reference (`ieee-oui`,
+    /// `usb.ids`, `pci.ids`, `iana-pen`).
     pub source: String,
     /// How the value was compared.
     #[serde(rename = "match")]
