@@ -204,3 +204,65 @@ fn distro_from_os_release() {
         "pkg:deb/ubuntu/kesl@12.1.0.1297?arch=amd64"
     );
 }
+
+/// `dpkg-query` lists the packages of an admin directory; `None` when dpkg is not installed.
+fn dpkg_query(admindir: &std::path::Path) -> Option<Vec<(String, String, String)>> {
+    let out = std::process::Command::new("dpkg-query")
+        .arg(format!("--admindir={}", admindir.display()))
+        .args([
+            "-W",
+            "-f=${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\n",
+        ])
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "dpkg-query: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    Some(
+        text.lines()
+            .map(|l| l.split('\t').map(str::to_owned).collect::<Vec<_>>())
+            // `n` as desired state with `n` status means not installed: not an item.
+            .filter(|f| !f[3].starts_with("un") && !f[3].starts_with("pn"))
+            .map(|f| (f[0].clone(), f[1].clone(), f[2].clone()))
+            .collect(),
+    )
+}
+
+/// dpkg's own reader and ours agree on every package of the fixture, and of this machine
+/// when it is a dpkg system (skipped, with a note, where `dpkg-query` is missing).
+#[test]
+fn agrees_with_dpkg_query() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("dpkg/status"), dir.path().join("status")).unwrap();
+    let live = std::path::Path::new("/var/lib/dpkg");
+    let mut admindirs = vec![dir.path().to_owned()];
+    if live.join("status").is_file() {
+        admindirs.push(live.to_owned());
+    }
+    for admindir in admindirs {
+        let Some(expected) = dpkg_query(&admindir) else {
+            eprintln!("dpkg-query not found: comparison skipped");
+            return;
+        };
+        let (items, result) = run(&Dpkg, &admindir.join("status"));
+        result.unwrap();
+        let got: Vec<(String, String, String)> = items
+            .iter()
+            .map(|i| {
+                (
+                    i.name.clone(),
+                    i.version.clone().unwrap_or_default(),
+                    i.attrs.get("architecture").cloned().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let mut expected = expected;
+        expected.sort();
+        let mut got = got;
+        got.sort();
+        assert_eq!(got, expected, "admindir {}", admindir.display());
+    }
+}

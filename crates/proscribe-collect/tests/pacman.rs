@@ -117,3 +117,51 @@ fn missing_desc() {
         "kesl-12.1.0.1297-1/desc: cannot read: No such file or directory (os error 2)"
     );
 }
+
+/// pacman's own reader (`pacman -Q`) and ours agree on every package of the fixture
+/// (skipped, with a note, where pacman is not installed).
+#[test]
+fn agrees_with_pacman_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("local");
+    std::fs::create_dir(&local).unwrap();
+    for entry in std::fs::read_dir(fixture("pacman/local"))
+        .unwrap()
+        .flatten()
+    {
+        let to = local.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir(&to).unwrap();
+            for f in std::fs::read_dir(entry.path()).unwrap().flatten() {
+                std::fs::copy(f.path(), to.join(f.file_name())).unwrap();
+            }
+        } else {
+            std::fs::copy(entry.path(), to).unwrap();
+        }
+    }
+    let out = std::process::Command::new("pacman")
+        .args(["-Q", "--config", "/dev/null", "--dbpath"])
+        .arg(dir.path())
+        .output();
+    let Ok(out) = out else {
+        eprintln!("pacman not found: comparison skipped");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "pacman: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let (items, result) = run(&Pacman, &local);
+    result.unwrap();
+    let got: Vec<String> = items
+        .iter()
+        .map(|i| format!("{} {}", i.name, i.version.as_deref().unwrap_or_default()))
+        .collect();
+    assert_eq!(got, expected);
+}
