@@ -335,9 +335,10 @@ fn wrong_kind_of_path() {
         let msg = direct(c, &as_dir).error.unwrap_or_default();
         assert!(msg.starts_with("is a directory"), "{}: {msg}", c.name());
     }
+    let msg = direct(pacman_collector(), &empty).error.unwrap_or_default();
+    assert!(msg.starts_with("not a pacman local database"), "{msg}");
     // A file given to the pacman collector, which wants the local database directory.
-    let pacman = registry::by_name("pacman").unwrap();
-    let msg = direct(pacman, &fixture("dpkg/status"))
+    let msg = direct(pacman_collector(), &fixture("dpkg/status"))
         .error
         .unwrap_or_default();
     assert!(msg.contains("not a pacman desc file"), "{msg}");
@@ -349,6 +350,10 @@ fn wrong_kind_of_path() {
     assert_eq!(inv.errors.len(), 1);
     assert_eq!(inv.errors[0].target, missing.display().to_string());
     assert_eq!(inv.errors[0].reason, "no such file or directory");
+}
+
+fn pacman_collector() -> &'static dyn Collector {
+    registry::by_name("pacman").unwrap()
 }
 
 /// The driver's error for a damaged file names the file and the line.

@@ -62,6 +62,11 @@ impl Collector for Pacman {
             .map(|e| e.file_name())
             .collect();
         dirs.sort();
+        if dirs.is_empty() && !input.path.join("ALPM_DB_VERSION").is_file() {
+            return Err(CollectError::format(
+                "not a pacman local database: no `ALPM_DB_VERSION` and no package directories",
+            ));
+        }
         for dir in dirs {
             let dir = dir.to_string_lossy();
             let display = format!("{}/{dir}/desc", input.display.trim_end_matches('/'));
