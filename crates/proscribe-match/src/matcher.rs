@@ -331,6 +331,12 @@ impl Matcher {
                 let t = b.target(name_target(format!("{}#alias:{n}", v.id), source, None));
                 b.words(alias.name(), publisher, t)?;
             }
+            // An entity spelled like the vendor itself ("Kaspersky Lab, Inc." after legal forms
+            // go is "kaspersky lab") cannot be told apart from it: such names stay the vendor's.
+            let mut own: Vec<String> = Vec::new();
+            for n in std::iter::once(v.name.as_str()).chain(v.aliases.iter().map(|a| a.name())) {
+                own.push(crate::normalize(n));
+            }
             let groups: [(&str, &[Entity]); 2] = [("subsidiary", &v.subsidiaries), ("brand", &v.brands)];
             for (what, list) in groups {
                 for (i, e) in list.iter().enumerate() {
@@ -342,9 +348,14 @@ impl Matcher {
                         until: e.until.and_then(|d| d.date).map(|d| (d.year, d.month, d.day)),
                     });
                     let label = format!("{}#{what}:{i}", v.id);
-                    let t = b.target(name_target(label.clone(), e.source.clone(), Some(ei)));
-                    b.words(&e.name, publisher, t)?;
+                    if !own.contains(&crate::normalize(&e.name)) {
+                        let t = b.target(name_target(label.clone(), e.source.clone(), Some(ei)));
+                        b.words(&e.name, publisher, t)?;
+                    }
                     for (n, alias) in e.aliases.iter().enumerate() {
+                        if own.contains(&crate::normalize(alias.name())) {
+                            continue;
+                        }
                         let source = alias.source().map_or_else(|| e.source.clone(), str::to_owned);
                         let t = b.target(name_target(format!("{label}:alias:{n}"), source, Some(ei)));
                         b.words(alias.name(), publisher, t)?;
@@ -668,7 +679,7 @@ impl Matcher {
     fn assemble(&self, item: &Item, hits: &[Hit<'_>]) -> Vec<Match> {
         let item_date = item.attrs.get("date").and_then(|d| parse_date(d));
         // (vendor, product + 1 or 0, entity + 1 or 0) → evidence
-        let mut groups: Vec<((u32, u32, u32), Vec<Evidence>)> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         for hit in hits {
             let t = &self.targets[hit.target as usize];
             if let Some(e) = t.entity {
@@ -693,27 +704,7 @@ impl Matcher {
                 None => groups.push((key, vec![ev])),
             }
         }
-        // A vendor-only match adds nothing a product match of the same vendor does not say:
-        // move its evidence there.
-        let mut i = 0;
-        while i < groups.len() {
-            let ((v, p, e), _) = groups[i];
-            let has_product = p == 0 && e == 0 && groups.iter().any(|((v2, p2, _), _)| *v2 == v && *p2 != 0);
-            if has_product {
-                let (_, evs) = groups.remove(i);
-                for ((v2, p2, _), target) in &mut groups {
-                    if *v2 == v && *p2 != 0 {
-                        for ev in &evs {
-                            if !target.contains(ev) {
-                                target.push(ev.clone());
-                            }
-                        }
-                    }
-                }
-            } else {
-                i += 1;
-            }
-        }
+        fold_general_into_specific(&mut groups);
         groups.sort_by_key(|(k, _)| *k);
         groups
             .into_iter()
@@ -724,6 +715,44 @@ impl Matcher {
                 evidence,
             })
             .collect()
+    }
+}
+
+/// Matches being assembled: (vendor, product + 1 or 0, entity + 1 or 0) and evidence.
+type Group = ((u32, u32, u32), Vec<Evidence>);
+
+/// Folds less specific matches into more specific ones of the same vendor, so one item
+/// gives one match per thing it is: vendor-only and entity-only matches into product
+/// matches (a product match without an entity adopts the folded entity), and vendor-only
+/// matches into entity matches when no product matched.
+fn fold_general_into_specific(groups: &mut Vec<Group>) {
+    let absorb = |into: &mut Vec<Evidence>, from: &[Evidence]| {
+        for ev in from {
+            if !into.contains(ev) {
+                into.push(ev.clone());
+            }
+        }
+    };
+    let mut i = 0;
+    while i < groups.len() {
+        let ((v, p, e), _) = groups[i];
+        let more_specific = |k: &(u32, u32, u32)| k.0 == v && (if p == 0 && e == 0 { k.1 != 0 || k.2 != 0 } else { p == 0 && k.1 != 0 });
+        if !groups.iter().any(|(k, _)| more_specific(k)) {
+            i += 1;
+            continue;
+        }
+        let (_, evs) = groups.remove(i);
+        let has_product = groups.iter().any(|(k, _)| k.0 == v && k.1 != 0);
+        for (k, target) in groups.iter_mut() {
+            let fits = k.0 == v && if has_product { k.1 != 0 } else { k.2 != 0 };
+            if fits {
+                absorb(target, &evs);
+                if k.2 == 0 {
+                    k.2 = e;
+                }
+            }
+        }
+        i = 0;
     }
 }
 
