@@ -99,7 +99,7 @@ pub struct FindingAct {
     pub url: String,
 }
 
-/// Which of an act's deadlines a [`Deadline`] is.
+/// Which of an act's deadlines is due: identify, plan or remove.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeadlineKind {

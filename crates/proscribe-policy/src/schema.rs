@@ -137,8 +137,9 @@ impl JsonSchema for MatchKindDef {
     }
 }
 
-/// Schema of [`proscribe_model::Identifier`].
-#[allow(dead_code)] // only its schema is used
+// Schema of `proscribe_model::Identifier`; only its schema is used.
+/// One identifier an item carries, as the source showed it.
+#[allow(dead_code)]
 #[derive(JsonSchema)]
 #[schemars(rename = "Identifier")]
 pub(crate) struct IdentifierDef {
@@ -153,8 +154,9 @@ pub(crate) struct IdentifierDef {
     ecosystem: Option<String>,
 }
 
-/// Schema of [`proscribe_model::Location`].
-#[allow(dead_code)] // only its schema is used
+// Schema of `proscribe_model::Location`; only its schema is used.
+/// Where exactly an item was found.
+#[allow(dead_code)]
 #[derive(JsonSchema)]
 #[schemars(rename = "Location")]
 pub(crate) struct LocationDef {
@@ -169,8 +171,9 @@ pub(crate) struct LocationDef {
     detail: Option<String>,
 }
 
-/// Schema of [`proscribe_match::Evidence`].
-#[allow(dead_code)] // only its schema is used
+// Schema of `proscribe_match::Evidence`; only its schema is used.
+/// Which item field matched which catalog signature, and how.
+#[allow(dead_code)]
 #[derive(JsonSchema)]
 #[schemars(rename = "Evidence")]
 pub(crate) struct EvidenceDef {
