@@ -60,7 +60,10 @@ pub(crate) fn oui_key(key: &str) -> Option<(u32, u64)> {
 pub(crate) fn bus_vendor(s: &str) -> Option<u16> {
     let s = s.trim();
     let vendor = s.split(':').next()?;
-    let vendor = vendor.strip_prefix("0x").or_else(|| vendor.strip_prefix("0X")).unwrap_or(vendor);
+    let vendor = vendor
+        .strip_prefix("0x")
+        .or_else(|| vendor.strip_prefix("0X"))
+        .unwrap_or(vendor);
     if vendor.len() != 4 {
         return None;
     }
@@ -82,7 +85,10 @@ pub(crate) fn enterprise_number(s: &str) -> Option<u32> {
 /// percent-decoded and case-folded. Version, qualifiers and subpath are ignored.
 pub(crate) fn purl(s: &str) -> Option<(String, String, String)> {
     let s = s.trim();
-    let rest = s.get(..4).filter(|p| p.eq_ignore_ascii_case("pkg:")).map(|_| &s[4..])?;
+    let rest = s
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("pkg:"))
+        .map(|_| &s[4..])?;
     let rest = rest.trim_start_matches('/');
     let rest = rest.split('#').next().unwrap_or_default();
     let rest = rest.split('?').next().unwrap_or_default();
@@ -127,7 +133,10 @@ fn percent_decode(s: &str) -> Cow<'_, str> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;
@@ -152,7 +161,9 @@ pub(crate) fn cpe(s: &str) -> String {
 /// Whether the CPE `item` starts with the signature `prefix` on a component boundary.
 pub(crate) fn cpe_has_prefix(item: &str, prefix: &str) -> bool {
     item.starts_with(prefix)
-        && (prefix.ends_with(':') || item.len() == prefix.len() || item.as_bytes()[prefix.len()] == b':')
+        && (prefix.ends_with(':')
+            || item.len() == prefix.len()
+            || item.as_bytes()[prefix.len()] == b':')
 }
 
 /// A domain and each parent domain, case-folded, without a trailing dot:
@@ -196,8 +207,14 @@ mod tests {
     #[test]
     fn purls() {
         let p = |s| purl(s).map(|(t, n, m)| purl_key(&t, &n, &m));
-        assert_eq!(p("pkg:deb/debian/kesl@12.1?arch=amd64"), Some("deb/debian/kesl".into()));
-        assert_eq!(p("pkg:npm/%40scope/Name@1#sub"), Some("npm/@scope/name".into()));
+        assert_eq!(
+            p("pkg:deb/debian/kesl@12.1?arch=amd64"),
+            Some("deb/debian/kesl".into())
+        );
+        assert_eq!(
+            p("pkg:npm/%40scope/Name@1#sub"),
+            Some("npm/@scope/name".into())
+        );
         assert_eq!(p("pkg:npm/@scope/name@1"), Some("npm/@scope/name".into()));
         assert_eq!(p("pkg:pypi/requests"), Some("pypi//requests".into()));
         assert_eq!(p("pkg:maven/org.a/b/c@1"), Some("maven/org.a/b/c".into()));
@@ -208,7 +225,10 @@ mod tests {
     /// CPE 2.2 URIs become 2.3 strings; prefixes respect component boundaries.
     #[test]
     fn cpes() {
-        assert_eq!(cpe("cpe:/a:Kaspersky:anti-virus:2011"), "cpe:2.3:a:kaspersky:anti-virus:2011");
+        assert_eq!(
+            cpe("cpe:/a:Kaspersky:anti-virus:2011"),
+            "cpe:2.3:a:kaspersky:anti-virus:2011"
+        );
         let item = cpe("cpe:2.3:a:kaspersky:anti-virus:2011:*:*:*:*:*:*:*");
         assert!(cpe_has_prefix(&item, "cpe:2.3:a:kaspersky:"));
         assert!(cpe_has_prefix(&item, "cpe:2.3:a:kaspersky"));

@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
+
+use foldhash::HashMap;
 
 use aho_corasick::AhoCorasick;
 use proscribe_catalog::{Catalog, Entity, MatchKind, RegistryKind, Signature};
@@ -233,7 +234,11 @@ impl Builder {
         };
         let kind = sig.match_kind;
         let target = self.target(Target {
-            how: if field == Field::Id(IdentifierKind::Cpe) { MatchKind::Prefix } else { kind },
+            how: if field == Field::Id(IdentifierKind::Cpe) {
+                MatchKind::Prefix
+            } else {
+                kind
+            },
             ecosystem: sig.ecosystem.as_ref().map(|e| e.to_ascii_lowercase()),
             ..t
         });
@@ -251,7 +256,9 @@ impl Builder {
                         pats.push(sig.value.clone());
                         ts.push(target);
                     }
-                    None => self.regexes.push((field, vec![sig.value.clone()], vec![target])),
+                    None => self
+                        .regexes
+                        .push((field, vec![sig.value.clone()], vec![target])),
                 }
             }
             (_, MatchKind::Words) => self.words(&sig.value, field.bit(), target)?,
@@ -267,17 +274,24 @@ impl Builder {
                 }
                 self.text_exact_fields |= field.bit();
                 if kind == MatchKind::Exact {
-                    self.text_exact.entry(norm).or_default().push((field.bit(), target));
+                    self.text_exact
+                        .entry(norm)
+                        .or_default()
+                        .push((field.bit(), target));
                 } else {
                     self.text_prefixes.push((field.bit(), norm, target));
                 }
             }
             (Field::Id(k), MatchKind::Prefix) => {
-                self.id_prefixes.push((k, ids::fold(&sig.value).into_owned(), target));
+                self.id_prefixes
+                    .push((k, ids::fold(&sig.value).into_owned(), target));
             }
             (Field::Id(IdentifierKind::Purl), MatchKind::Exact) => {
                 if let Some((ty, ns, name)) = ids::purl(&sig.value) {
-                    self.purls.entry(ids::purl_key(&ty, &ns, &name)).or_default().push(target);
+                    self.purls
+                        .entry(ids::purl_key(&ty, &ns, &name))
+                        .or_default()
+                        .push(target);
                 }
             }
             (Field::Id(k), MatchKind::Exact) => {
@@ -304,7 +318,9 @@ impl Matcher {
     /// normalization, or a generated registry row that names an unknown vendor or entity.
     pub fn compile(catalog: &Catalog) -> Result<Matcher, CompileError> {
         let mut b = Builder {
-            exact: (0..IdentifierKind::ALL.len()).map(|_| HashMap::new()).collect(),
+            exact: (0..IdentifierKind::ALL.len())
+                .map(|_| HashMap::default())
+                .collect(),
             ..Builder::default()
         };
         let mut vendors = Vec::new();
@@ -324,10 +340,16 @@ impl Matcher {
                 how: MatchKind::Words,
                 ecosystem: None,
             };
-            let t = b.target(name_target(format!("{}#name", v.id), vendor_source.clone(), None));
+            let t = b.target(name_target(
+                format!("{}#name", v.id),
+                vendor_source.clone(),
+                None,
+            ));
             b.words(&v.name, publisher, t)?;
             for (n, alias) in v.aliases.iter().enumerate() {
-                let source = alias.source().map_or_else(|| vendor_source.clone(), str::to_owned);
+                let source = alias
+                    .source()
+                    .map_or_else(|| vendor_source.clone(), str::to_owned);
                 let t = b.target(name_target(format!("{}#alias:{n}", v.id), source, None));
                 b.words(alias.name(), publisher, t)?;
             }
@@ -337,15 +359,22 @@ impl Matcher {
             for n in std::iter::once(v.name.as_str()).chain(v.aliases.iter().map(|a| a.name())) {
                 own.push(crate::normalize(n));
             }
-            let groups: [(&str, &[Entity]); 2] = [("subsidiary", &v.subsidiaries), ("brand", &v.brands)];
+            let groups: [(&str, &[Entity]); 2] =
+                [("subsidiary", &v.subsidiaries), ("brand", &v.brands)];
             for (what, list) in groups {
                 for (i, e) in list.iter().enumerate() {
                     let ei = idx(entities.len());
                     entities.push(EntityInfo {
                         vendor: vi,
                         name: e.name.clone(),
-                        since: e.since.and_then(|d| d.date).map(|d| (d.year, d.month, d.day)),
-                        until: e.until.and_then(|d| d.date).map(|d| (d.year, d.month, d.day)),
+                        since: e
+                            .since
+                            .and_then(|d| d.date)
+                            .map(|d| (d.year, d.month, d.day)),
+                        until: e
+                            .until
+                            .and_then(|d| d.date)
+                            .map(|d| (d.year, d.month, d.day)),
                     });
                     let label = format!("{}#{what}:{i}", v.id);
                     if !own.contains(&crate::normalize(&e.name)) {
@@ -356,8 +385,11 @@ impl Matcher {
                         if own.contains(&crate::normalize(alias.name())) {
                             continue;
                         }
-                        let source = alias.source().map_or_else(|| e.source.clone(), str::to_owned);
-                        let t = b.target(name_target(format!("{label}:alias:{n}"), source, Some(ei)));
+                        let source = alias
+                            .source()
+                            .map_or_else(|| e.source.clone(), str::to_owned);
+                        let t =
+                            b.target(name_target(format!("{label}:alias:{n}"), source, Some(ei)));
                         b.words(alias.name(), publisher, t)?;
                     }
                 }
@@ -380,10 +412,15 @@ impl Matcher {
         }
 
         let mut oui: [HashMap<u64, Vec<u32>>; 3] = Default::default();
-        let mut usb: HashMap<u16, Vec<u32>> = HashMap::new();
-        let mut pci: HashMap<u16, Vec<u32>> = HashMap::new();
-        let mut iana: HashMap<u32, Vec<u32>> = HashMap::new();
-        for kind in [RegistryKind::Oui, RegistryKind::Usb, RegistryKind::Pci, RegistryKind::Iana] {
+        let mut usb: HashMap<u16, Vec<u32>> = HashMap::default();
+        let mut pci: HashMap<u16, Vec<u32>> = HashMap::default();
+        let mut iana: HashMap<u32, Vec<u32>> = HashMap::default();
+        for kind in [
+            RegistryKind::Oui,
+            RegistryKind::Usb,
+            RegistryKind::Pci,
+            RegistryKind::Iana,
+        ] {
             let file = kind.file_name();
             let (tag, source) = match kind {
                 RegistryKind::Oui => ("oui", "ieee-oui"),
@@ -405,7 +442,9 @@ impl Matcher {
                     Some(name) => Some(
                         entities
                             .iter()
-                            .position(|e: &EntityInfo| e.vendor == vi && e.name.eq_ignore_ascii_case(name))
+                            .position(|e: &EntityInfo| {
+                                e.vendor == vi && e.name.eq_ignore_ascii_case(name)
+                            })
                             .map(idx)
                             .ok_or_else(|| CompileError::UnknownRegistryEntity {
                                 file,
@@ -424,7 +463,10 @@ impl Matcher {
                     how: MatchKind::Exact,
                     ecosystem: None,
                 });
-                let bad = || CompileError::BadRegistryKey { file, key: row.key.clone() };
+                let bad = || CompileError::BadRegistryKey {
+                    file,
+                    key: row.key.clone(),
+                };
                 match kind {
                     RegistryKind::Oui => {
                         let (bits, v) = ids::oui_key(&row.key).ok_or_else(bad)?;
@@ -437,7 +479,11 @@ impl Matcher {
                     }
                     RegistryKind::Usb | RegistryKind::Pci => {
                         let v = u16::from_str_radix(&row.key, 16).map_err(|_| bad())?;
-                        let map = if kind == RegistryKind::Usb { &mut usb } else { &mut pci };
+                        let map = if kind == RegistryKind::Usb {
+                            &mut usb
+                        } else {
+                            &mut pci
+                        };
                         map.entry(v).or_default().push(t);
                     }
                     RegistryKind::Iana => {
@@ -454,20 +500,26 @@ impl Matcher {
             Some(
                 AhoCorasick::builder()
                     .match_kind(aho_corasick::MatchKind::Standard)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&b.patterns)
                     .map_err(|e| CompileError::Automaton(e.to_string()))?,
             )
         };
         let mut regexes = Vec::new();
         for (field, pats, targets) in b.regexes {
-            let set = RegexSetBuilder::new(&pats).case_insensitive(true).build().map_err(|e| {
-                CompileError::BadRegex {
+            let set = RegexSetBuilder::new(&pats)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| CompileError::BadRegex {
                     signature: format!("{} regex set", field.as_str()),
                     pattern: pats.join(" | "),
                     message: e.to_string(),
-                }
-            })?;
-            regexes.push(RegexGroup { field, set, targets });
+                })?;
+            regexes.push(RegexGroup {
+                field,
+                set,
+                targets,
+            });
         }
         Ok(Matcher {
             vendors,
@@ -514,7 +566,11 @@ impl Matcher {
         let field = Field::Id(kind);
         let value = id.value.as_str();
         let mut push = |targets: &[u32]| {
-            hits.extend(targets.iter().map(|&target| Hit { target, field, value }));
+            hits.extend(targets.iter().map(|&target| Hit {
+                target,
+                field,
+                value,
+            }));
         };
         match kind {
             IdentifierKind::Mac => {
@@ -526,7 +582,11 @@ impl Matcher {
                 }
             }
             IdentifierKind::Usb | IdentifierKind::Pci => {
-                let map = if kind == IdentifierKind::Usb { &self.usb } else { &self.pci };
+                let map = if kind == IdentifierKind::Usb {
+                    &self.usb
+                } else {
+                    &self.pci
+                };
                 if let Some(ts) = ids::bus_vendor(value).and_then(|v| map.get(&v)) {
                     push(ts);
                 }
@@ -538,7 +598,10 @@ impl Matcher {
             }
             IdentifierKind::Purl => {
                 if let Some((ty, ns, name)) = ids::purl(value) {
-                    for key in [ids::purl_key(&ty, &ns, &name), ids::purl_key(&ty, "", &name)] {
+                    for key in [
+                        ids::purl_key(&ty, &ns, &name),
+                        ids::purl_key(&ty, "", &name),
+                    ] {
                         if let Some(ts) = self.purls.get(&key) {
                             push(ts);
                         }
@@ -552,19 +615,22 @@ impl Matcher {
                         let ok: Vec<u32> = ts
                             .iter()
                             .copied()
-                            .filter(|&t| self.targets[t as usize].ecosystem.as_deref().is_none_or(|e| e == eco))
+                            .filter(|&t| {
+                                self.targets[t as usize]
+                                    .ecosystem
+                                    .as_deref()
+                                    .is_none_or(|e| e == eco)
+                            })
                             .collect();
                         push(&ok);
                     }
                 }
             }
-            IdentifierKind::Cpe => {
-                if !self.cpes.is_empty() {
-                    let cpe = ids::cpe(value);
-                    for (prefix, t) in &self.cpes {
-                        if ids::cpe_has_prefix(&cpe, prefix) {
-                            push(std::slice::from_ref(t));
-                        }
+            IdentifierKind::Cpe if !self.cpes.is_empty() => {
+                let cpe = ids::cpe(value);
+                for (prefix, t) in &self.cpes {
+                    if ids::cpe_has_prefix(&cpe, prefix) {
+                        push(std::slice::from_ref(t));
                     }
                 }
             }
@@ -625,7 +691,11 @@ impl Matcher {
         for g in &self.regexes {
             if g.field == field {
                 for i in g.set.matches(value).iter() {
-                    hits.push(Hit { target: g.targets[i], field, value });
+                    hits.push(Hit {
+                        target: g.targets[i],
+                        field,
+                        value,
+                    });
                 }
             }
         }
@@ -649,11 +719,23 @@ impl Matcher {
             }
             if self.text_exact_fields & bit != 0 {
                 if let Some(ts) = self.text_exact.get(hay) {
-                    hits.extend(ts.iter().filter(|(m, _)| m & bit != 0).map(|&(_, target)| Hit { target, field, value }));
+                    hits.extend(
+                        ts.iter()
+                            .filter(|(m, _)| m & bit != 0)
+                            .map(|&(_, target)| Hit {
+                                target,
+                                field,
+                                value,
+                            }),
+                    );
                 }
                 for (m, prefix, t) in &self.text_prefixes {
                     if m & bit != 0 && hay.starts_with(prefix.as_str()) {
-                        hits.push(Hit { target: *t, field, value });
+                        hits.push(Hit {
+                            target: *t,
+                            field,
+                            value,
+                        });
                     }
                 }
             }
@@ -667,7 +749,11 @@ impl Matcher {
                 }
                 for &(mask, target) in &self.word_targets[m.pattern().as_usize()] {
                     if mask & bit != 0 {
-                        hits.push(Hit { target, field, value });
+                        hits.push(Hit {
+                            target,
+                            field,
+                            value,
+                        });
                     }
                 }
             }
@@ -687,7 +773,11 @@ impl Matcher {
                     continue;
                 }
             }
-            let key = (t.vendor, t.product.map_or(0, |p| p + 1), t.entity.map_or(0, |e| e + 1));
+            let key = (
+                t.vendor,
+                t.product.map_or(0, |p| p + 1),
+                t.entity.map_or(0, |e| e + 1),
+            );
             let ev = Evidence {
                 field: hit.field.as_str().to_owned(),
                 value: hit.value.to_owned(),
@@ -711,7 +801,9 @@ impl Matcher {
             .map(|((v, p, e), evidence)| Match {
                 vendor: self.vendors[v as usize].clone(),
                 product: p.checked_sub(1).map(|p| self.products[p as usize].clone()),
-                entity: e.checked_sub(1).map(|e| self.entities[e as usize].name.clone()),
+                entity: e
+                    .checked_sub(1)
+                    .map(|e| self.entities[e as usize].name.clone()),
                 evidence,
             })
             .collect()
@@ -736,7 +828,14 @@ fn fold_general_into_specific(groups: &mut Vec<Group>) {
     let mut i = 0;
     while i < groups.len() {
         let ((v, p, e), _) = groups[i];
-        let more_specific = |k: &(u32, u32, u32)| k.0 == v && (if p == 0 && e == 0 { k.1 != 0 || k.2 != 0 } else { p == 0 && k.1 != 0 });
+        let more_specific = |k: &(u32, u32, u32)| {
+            k.0 == v
+                && (if p == 0 && e == 0 {
+                    k.1 != 0 || k.2 != 0
+                } else {
+                    p == 0 && k.1 != 0
+                })
+        };
         if !groups.iter().any(|(k, _)| more_specific(k)) {
             i += 1;
             continue;
@@ -804,6 +903,14 @@ fn without_emails(p: &str) -> Cow<'_, str> {
     if !p.contains('@') {
         return Cow::Borrowed(p);
     }
+    // The common shape, `Name <address>`, needs no copy.
+    let t = p.trim_end();
+    if let Some(open) = t.strip_suffix('>').and_then(|t| t.rfind('<')) {
+        let head = &t[..open];
+        if !head.contains('@') && !head.contains('<') {
+            return Cow::Borrowed(head.trim_end());
+        }
+    }
     let mut out = String::with_capacity(p.len());
     let mut rest = p;
     while let Some(open) = rest.find('<') {
@@ -820,7 +927,10 @@ fn without_emails(p: &str) -> Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    let words: Vec<&str> = out.split_whitespace().filter(|w| !w.contains('@')).collect();
+    let words: Vec<&str> = out
+        .split_whitespace()
+        .filter(|w| !w.contains('@'))
+        .collect();
     Cow::Owned(words.join(" "))
 }
 
@@ -838,7 +948,11 @@ mod tests {
         let hay = "中兴通讯";
         assert!(on_word_boundaries(hay, 0, "中兴".len()));
         let hay = "huawei 华为技术";
-        assert!(on_word_boundaries(hay, "huawei ".len(), "huawei 华为".len()));
+        assert!(on_word_boundaries(
+            hay,
+            "huawei ".len(),
+            "huawei 华为".len()
+        ));
     }
 
     /// E-mail addresses are removed from publishers, with or without angle brackets.
@@ -863,7 +977,12 @@ mod tests {
     /// Ownership windows: `until` needs a date before it; `since` excludes earlier dates.
     #[test]
     fn ownership_windows() {
-        let e = |since, until| EntityInfo { vendor: 0, name: String::new(), since, until };
+        let e = |since, until| EntityInfo {
+            vendor: 0,
+            name: String::new(),
+            since,
+            until,
+        };
         let honor = e(None, Some((2020, 11, 17)));
         assert!(!attributable(&honor, None));
         assert!(attributable(&honor, Some((2020, 11, 16))));

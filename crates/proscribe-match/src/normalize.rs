@@ -10,8 +10,9 @@
 //! Pure-ASCII input (most package names and publishers) takes a fast path that gives the
 //! same result without the Unicode iterators.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
+
+use foldhash::{HashSet, HashSetExt};
 
 use caseless::Caseless;
 use unicode_normalization::UnicodeNormalization;
@@ -23,6 +24,9 @@ const LEGAL_FORMS: &str = include_str!("legal_forms.txt");
 struct LegalForms {
     /// Whole words to drop.
     tokens: HashSet<&'static str>,
+    /// `(byte length, first byte)` pairs of `tokens`, as bits: most words fail this test
+    /// and skip the hash lookup.
+    quick: [[u64; 4]; 16],
     /// CJK prefixes/suffixes to strip, longest first.
     cjk_affixes: Vec<&'static str>,
 }
@@ -47,8 +51,27 @@ static FORMS: LazyLock<LegalForms> = LazyLock::new(|| {
         }
     }
     cjk_affixes.sort_by_key(|a| std::cmp::Reverse(a.len()));
-    LegalForms { tokens, cjk_affixes }
+    let mut quick = [[0u64; 4]; 16];
+    for t in &tokens {
+        let b = t.as_bytes()[0];
+        quick[t.len().min(15)][usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+    LegalForms {
+        tokens,
+        quick,
+        cjk_affixes,
+    }
 });
+
+impl LegalForms {
+    fn is_legal(&self, word: &str) -> bool {
+        let Some(&b) = word.as_bytes().first() else {
+            return false;
+        };
+        let bits = self.quick[word.len().min(15)][usize::from(b >> 6)];
+        bits & (1 << (b & 63)) != 0 && self.tokens.contains(word)
+    }
+}
 
 /// Normalizes a name for comparison: NFKC, full case fold, punctuation dropped, legal
 /// forms stripped, words separated by single spaces.
@@ -73,16 +96,23 @@ pub fn words(s: &str) -> Vec<String> {
 /// Writes the normalized form of `s` into `out` (cleared first), reusing its allocation.
 pub(crate) fn normalize_into(s: &str, out: &mut String) {
     out.clear();
-    let mut w = Writer { out, run_start: 0, run_end: 0, run_len: 0, run: ['\0'; 4] };
+    let mut w = Writer {
+        out,
+        run_start: 0,
+        run_end: 0,
+        run_len: 0,
+        run: ['\0'; 4],
+    };
     if s.is_ascii() {
-        ascii(s.as_bytes(), &mut w);
+        ascii(s, &mut w);
     } else {
         unicode(s, &mut w);
     }
     w.close_run();
 }
 
-fn ascii(bytes: &[u8], w: &mut Writer<'_>) {
+fn ascii(s: &str, w: &mut Writer<'_>) {
+    let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         if !bytes[i].is_ascii_alphanumeric() {
@@ -90,10 +120,13 @@ fn ascii(bytes: &[u8], w: &mut Writer<'_>) {
             continue;
         }
         let sep = w.begin();
+        let start = i;
         while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            w.out.push(char::from(bytes[i].to_ascii_lowercase()));
             i += 1;
         }
+        let at = w.out.len();
+        w.out.push_str(&s[start..i]);
+        w.out[at..].make_ascii_lowercase();
         w.end(sep);
     }
 }
@@ -163,7 +196,7 @@ impl Writer<'_> {
         let word = &self.out[start..];
         let mut chars = word.chars();
         if let (Some(c), None) = (chars.next(), chars.next()) {
-            if c.is_alphabetic() && !forms.tokens.contains(word) {
+            if c.is_alphabetic() && !forms.is_legal(word) {
                 if self.run_len == 0 {
                     self.run_start = sep;
                 }
@@ -175,7 +208,7 @@ impl Writer<'_> {
                 return;
             }
         }
-        if forms.tokens.contains(word) {
+        if forms.is_legal(word) {
             // A dropped word does not end a run: "S Inc A" reads as "s a" on a second pass.
             self.out.truncate(sep);
             return;
@@ -203,7 +236,7 @@ impl Writer<'_> {
         }
         let mut spelled = String::with_capacity(16);
         spelled.extend(&self.run[..len]);
-        if !FORMS.tokens.contains(spelled.as_str()) {
+        if !FORMS.is_legal(&spelled) {
             return;
         }
         if self.run_start == 0 {
@@ -281,7 +314,10 @@ mod tests {
             ("Kaspersky Lab ZAO", "kaspersky lab"),
             ("АО «Лаборатория Касперского»", "лаборатория касперского"),
             ("HUAWEI TECHNOLOGIES CO.,LTD", "huawei technologies"),
-            ("Zhongxing Telecom Co.,ltd. (abbr. ZTE)", "zhongxing telecom abbr zte"),
+            (
+                "Zhongxing Telecom Co.,ltd. (abbr. ZTE)",
+                "zhongxing telecom abbr zte",
+            ),
             ("Bytedance Pte. Ltd.", "bytedance"),
             ("Straße GmbH", "strasse"),
             ("Acme S.A.", "acme"),
@@ -306,7 +342,10 @@ mod tests {
     /// `words` splits what `normalize` joins, and gives nothing for an empty name.
     #[test]
     fn words_split() {
-        assert_eq!(words("Kaspersky Endpoint Security 11"), ["kaspersky", "endpoint", "security", "11"]);
+        assert_eq!(
+            words("Kaspersky Endpoint Security 11"),
+            ["kaspersky", "endpoint", "security", "11"]
+        );
         assert!(words("Inc.").is_empty());
     }
 
@@ -323,23 +362,49 @@ mod tests {
     fn legal_form_list_is_normalized() {
         for t in &FORMS.tokens {
             let mut out = String::new();
-            let mut w = Writer { out: &mut out, run_start: 0, run_end: 0, run_len: 0, run: ['\0'; 4] };
+            let mut w = Writer {
+                out: &mut out,
+                run_start: 0,
+                run_end: 0,
+                run_len: 0,
+                run: ['\0'; 4],
+            };
             unicode(t, &mut w);
-            assert!(out.is_empty(), "legal form `{t}` is not dropped by itself (got `{out}`)");
+            assert!(
+                out.is_empty(),
+                "legal form `{t}` is not dropped by itself (got `{out}`)"
+            );
         }
         for a in &FORMS.cjk_affixes {
-            assert!(a.chars().all(is_cjk), "CJK affix `{a}` has a non-CJK character");
+            assert!(
+                a.chars().all(is_cjk),
+                "CJK affix `{a}` has a non-CJK character"
+            );
         }
     }
 
     /// The ASCII fast path agrees with the Unicode path.
     #[test]
     fn ascii_fast_path_agrees() {
-        for s in ["AO Kaspersky Lab", "S.A. Acme", "x-y_z", "Acme S P A", "Inc", "a b", "GmbH & Co. KG"] {
+        for s in [
+            "AO Kaspersky Lab",
+            "S.A. Acme",
+            "x-y_z",
+            "Acme S P A",
+            "Inc",
+            "a b",
+            "GmbH & Co. KG",
+        ] {
             let mut fast = String::new();
             normalize_into(s, &mut fast);
             let mut slow = String::new();
-            let mut w = Writer { out: &mut slow, run_start: 0, run_end: 0, run_len: 0, run: ['\0'; 4] };
+            let mut w = Writer {
+                out: &mut slow,
+                run_start: 0,
+                run_end: 0,
+                run_len: 0,
+                run: ['\0'; 4],
+            };
             unicode(s, &mut w);
             w.close_run();
             assert_eq!(fast, slow, "{s:?}");

@@ -6,7 +6,8 @@ use proscribe_match::{Match, Matcher};
 use proscribe_model::{Identifier, Item, ItemKind, Location};
 
 fn matcher() -> Matcher {
-    let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("built-in catalog does not load:\n{e}"));
+    let catalog =
+        Catalog::builtin().unwrap_or_else(|e| panic!("built-in catalog does not load:\n{e}"));
     Matcher::compile(&catalog).unwrap_or_else(|e| panic!("built-in catalog does not compile: {e}"))
 }
 
@@ -34,16 +35,31 @@ fn kesl_package_is_kaspersky_endpoint_security() {
     let ms = m.find(&deb("kesl", "AO Kaspersky Lab"));
     assert_eq!(ms.len(), 1, "{ms:#?}");
     assert_eq!(ms[0].vendor, "kaspersky");
-    assert_eq!(ms[0].product.as_deref(), Some("kaspersky-endpoint-security"));
-    assert!(ms[0].evidence.iter().any(|e| e.field == "package" && e.value == "kesl"));
-    assert!(ms[0].evidence.iter().any(|e| e.field == "publisher"), "publisher evidence folded in");
+    assert_eq!(
+        ms[0].product.as_deref(),
+        Some("kaspersky-endpoint-security")
+    );
+    assert!(ms[0]
+        .evidence
+        .iter()
+        .any(|e| e.field == "package" && e.value == "kesl"));
+    assert!(
+        ms[0].evidence.iter().any(|e| e.field == "publisher"),
+        "publisher evidence folded in"
+    );
 }
 
 /// Windows publisher strings in every spelling map to Kaspersky.
 #[test]
 fn kaspersky_publisher_variants() {
     let m = matcher();
-    for p in ["AO Kaspersky Lab", "KASPERSKY LAB", "Kaspersky Lab ZAO", "АО «Лаборатория Касперского»", "Kaspersky"] {
+    for p in [
+        "AO Kaspersky Lab",
+        "KASPERSKY LAB",
+        "Kaspersky Lab ZAO",
+        "АО «Лаборатория Касперского»",
+        "Kaspersky",
+    ] {
         let ms = m.find(&app("Some Utility", p));
         assert_eq!(vendors(&ms), ["kaspersky"], "publisher {p:?}: {ms:#?}");
     }
@@ -53,11 +69,18 @@ fn kaspersky_publisher_variants() {
 #[test]
 fn kaspersky_display_name() {
     let m = matcher();
-    let mut it = Item::new(ItemKind::Application, "Kaspersky Endpoint Security for Windows", Location::default());
+    let mut it = Item::new(
+        ItemKind::Application,
+        "Kaspersky Endpoint Security for Windows",
+        Location::default(),
+    );
     it.version = Some("11.11.0.452".into());
     let ms = m.find(&it);
     assert_eq!(vendors(&ms), ["kaspersky"], "{ms:#?}");
-    assert_eq!(ms[0].product.as_deref(), Some("kaspersky-endpoint-security"));
+    assert_eq!(
+        ms[0].product.as_deref(),
+        Some("kaspersky-endpoint-security")
+    );
 }
 
 /// ZTE and Huawei publishers, Latin and Chinese.
@@ -81,7 +104,10 @@ fn zte_and_huawei_publishers() {
 fn near_misses_produce_nothing() {
     let m = matcher();
     let items = [
-        deb("libtrilinos-aztecoo-dev", "Debian Science Team <debian-science-maintainers@lists.alioth.debian.org>"),
+        deb(
+            "libtrilinos-aztecoo-dev",
+            "Debian Science Team <debian-science-maintainers@lists.alioth.debian.org>",
+        ),
         deb("aztec-tools", "Aztech Systems"),
         app("Aztec Barcode Reader", "Aztech Systems"),
         app("Kasper Sky Viewer", "Kasper Sky Ltd"),
@@ -101,7 +127,8 @@ fn description_attr_is_never_matched() {
     let mut it = deb("clamav", "ClamAV Team <clamav@example.org>");
     it.attrs.insert(
         "description".into(),
-        "anti-virus utility for Unix; an alternative to Kaspersky Anti-Virus and Huawei, ZTE tools".into(),
+        "anti-virus utility for Unix; an alternative to Kaspersky Anti-Virus and Huawei, ZTE tools"
+            .into(),
     );
     assert!(m.find(&it).is_empty(), "{:#?}", m.find(&it));
 }
@@ -111,11 +138,16 @@ fn description_attr_is_never_matched() {
 fn honor_publisher_needs_an_early_date() {
     let m = matcher();
     let mut it = app("Honor Suite", "Honor Device Co., Ltd.");
-    assert!(!vendors(&m.find(&it)).contains(&"huawei"), "{:#?}", m.find(&it));
+    assert!(
+        !vendors(&m.find(&it)).contains(&"huawei"),
+        "{:#?}",
+        m.find(&it)
+    );
     it.attrs.insert("date".into(), "2019-06-01".into());
     let ms = m.find(&it);
     assert!(
-        ms.iter().any(|x| x.vendor == "huawei" && x.entity.is_some()),
+        ms.iter()
+            .any(|x| x.vendor == "huawei" && x.entity.is_some()),
         "{ms:#?}"
     );
 }

@@ -127,7 +127,8 @@ sources = ["https://en.wikipedia.org/wiki/China_Telecom"]
 /// Registry rows as `cargo xtask gen-registry` writes them (values from the IEEE, usb.ids,
 /// pci.ids and IANA registries as recorded in the project's research notes).
 const OUI: &str = "# test table\n00E0FC\thuawei\t\tHUAWEI TECHNOLOGIES CO.,LTD\n90FFD6\thuawei\tHonor Device Co., Ltd.\tHonor Device Co., Ltd.\n70B3D538E\tchina-telecom\t\tChina Telecom Fufu Information Technology CO.,LTD\n";
-const USB: &str = "12d1\thuawei\t\tHuawei Technologies Co., Ltd.\n19d2\tzte\t\tZTE WCDMA Technologies MSM\n";
+const USB: &str =
+    "12d1\thuawei\t\tHuawei Technologies Co., Ltd.\n19d2\tzte\t\tZTE WCDMA Technologies MSM\n";
 const PCI: &str = "19e5\thuawei\t\tHuawei Technologies Co., Ltd.\n";
 const IANA: &str = "2011\thuawei\t\tHUAWEI Technology Co.,Ltd\n";
 
@@ -185,7 +186,9 @@ fn device(kind: IdentifierKind, value: &str) -> Item {
 
 /// (vendor, product, entity) of each match, for compact assertions.
 fn summary(ms: &[Match]) -> Vec<(String, Option<String>, Option<String>)> {
-    ms.iter().map(|m| (m.vendor.clone(), m.product.clone(), m.entity.clone())).collect()
+    ms.iter()
+        .map(|m| (m.vendor.clone(), m.product.clone(), m.entity.clone()))
+        .collect()
 }
 
 fn vendor_only(v: &str) -> Vec<(String, Option<String>, Option<String>)> {
@@ -201,13 +204,29 @@ fn kesl_deb_package_is_the_product() {
     let ms = m.find(&it);
     assert_eq!(ms.len(), 1, "{ms:#?}");
     assert_eq!(ms[0].vendor, "kaspersky");
-    assert_eq!(ms[0].product.as_deref(), Some("kaspersky-endpoint-security"));
+    assert_eq!(
+        ms[0].product.as_deref(),
+        Some("kaspersky-endpoint-security")
+    );
     let ev = &ms[0].evidence[0];
     assert_eq!(
-        (ev.field.as_str(), ev.value.as_str(), ev.signature.as_str(), ev.how),
-        ("package", "kesl", "kaspersky-endpoint-security#0", MatchKind::Exact)
+        (
+            ev.field.as_str(),
+            ev.value.as_str(),
+            ev.signature.as_str(),
+            ev.how
+        ),
+        (
+            "package",
+            "kesl",
+            "kaspersky-endpoint-security#0",
+            MatchKind::Exact
+        )
     );
-    assert_eq!(ev.source, "https://support.kaspersky.com/kes-for-linux/11.3.0/236383");
+    assert_eq!(
+        ev.source,
+        "https://support.kaspersky.com/kes-for-linux/11.3.0/236383"
+    );
 }
 
 /// A package signature bound to `deb` ignores an rpm of that name, but takes a package
@@ -218,11 +237,20 @@ fn package_ecosystem_is_respected() {
     let mut rpm = item(ItemKind::Package, "kesl");
     rpm.identifiers.push(Identifier::package("rpm", "kesl"));
     assert!(m.find(&rpm).is_empty());
-    let unknown = with_id(item(ItemKind::Package, "kesl"), IdentifierKind::Package, "KESL");
+    let unknown = with_id(
+        item(ItemKind::Package, "kesl"),
+        IdentifierKind::Package,
+        "KESL",
+    );
     assert_eq!(m.find(&unknown).len(), 1);
     let mut agent = item(ItemKind::Package, "klnagent64");
-    agent.identifiers.push(Identifier::package("rpm", "klnagent64"));
-    assert_eq!(summary(&m.find(&agent))[0].1.as_deref(), Some("kaspersky-security-center"));
+    agent
+        .identifiers
+        .push(Identifier::package("rpm", "klnagent64"));
+    assert_eq!(
+        summary(&m.find(&agent))[0].1.as_deref(),
+        Some("kaspersky-security-center")
+    );
 }
 
 /// Every spelling of Kaspersky's name in a publisher field gives one vendor match.
@@ -240,7 +268,10 @@ fn publisher_variants_map_to_kaspersky() {
     ] {
         let ms = m.find(&with_publisher(item(ItemKind::Application, "Some Tool"), p));
         assert_eq!(summary(&ms), vendor_only("kaspersky"), "publisher {p:?}");
-        assert!(ms[0].evidence.iter().all(|e| e.field == "publisher" && e.value == p && e.how == MatchKind::Words));
+        assert!(ms[0]
+            .evidence
+            .iter()
+            .all(|e| e.field == "publisher" && e.value == p && e.how == MatchKind::Words));
     }
 }
 
@@ -248,13 +279,27 @@ fn publisher_variants_map_to_kaspersky() {
 #[test]
 fn publisher_evidence_folds_into_the_product_match() {
     let m = matcher();
-    let it = with_publisher(item(ItemKind::Application, "Kaspersky Endpoint Security 11 for Windows"), "AO Kaspersky Lab");
+    let it = with_publisher(
+        item(
+            ItemKind::Application,
+            "Kaspersky Endpoint Security 11 for Windows",
+        ),
+        "AO Kaspersky Lab",
+    );
     let ms = m.find(&it);
     assert_eq!(
         summary(&ms),
-        vec![("kaspersky".into(), Some("kaspersky-endpoint-security".into()), None)]
+        vec![(
+            "kaspersky".into(),
+            Some("kaspersky-endpoint-security".into()),
+            None
+        )]
     );
-    let sigs: Vec<&str> = ms[0].evidence.iter().map(|e| e.signature.as_str()).collect();
+    let sigs: Vec<&str> = ms[0]
+        .evidence
+        .iter()
+        .map(|e| e.signature.as_str())
+        .collect();
     assert!(sigs.contains(&"kaspersky-endpoint-security#1"), "{sigs:?}");
     assert!(sigs.contains(&"kaspersky#name"), "{sigs:?}");
     assert!(sigs.contains(&"kaspersky#alias:0"), "{sigs:?}");
@@ -264,9 +309,13 @@ fn publisher_evidence_folds_into_the_product_match() {
 #[test]
 fn evidence_is_merged() {
     let m = matcher();
-    let mut it = with_publisher(item(ItemKind::Package, "Kaspersky Endpoint Security for Linux"), "AO Kaspersky Lab");
+    let mut it = with_publisher(
+        item(ItemKind::Package, "Kaspersky Endpoint Security for Linux"),
+        "AO Kaspersky Lab",
+    );
     it.identifiers.push(Identifier::package("deb", "kesl"));
-    it.identifiers.push(Identifier::new(IdentifierKind::FileName, "KLIF.SYS"));
+    it.identifiers
+        .push(Identifier::new(IdentifierKind::FileName, "KLIF.SYS"));
     let ms = m.find(&it);
     assert_eq!(ms.len(), 1, "{ms:#?}");
     let fields: Vec<&str> = ms[0].evidence.iter().map(|e| e.field.as_str()).collect();
@@ -283,14 +332,24 @@ fn near_misses_produce_nothing() {
     let items = [
         with_publisher(item(ItemKind::Package, "aztec-tools"), "Aztech Systems"),
         item(ItemKind::Package, "libtrilinos-aztecoo-dev"),
-        with_publisher(item(ItemKind::Package, "aztec"), "Debian Science Team <debian-science@lists.debian.org>"),
+        with_publisher(
+            item(ItemKind::Package, "aztec"),
+            "Debian Science Team <debian-science@lists.debian.org>",
+        ),
         with_publisher(item(ItemKind::Application, "Sky Viewer"), "Kasper Sky Ltd"),
         with_publisher(item(ItemKind::Application, "Honorbuddy"), "Honorbuddy Team"),
         with_publisher(item(ItemKind::Application, "x"), "Huaweiish"),
-        with_publisher(item(ItemKind::Application, "Kaspersky Endpoint"), "Someone Else"),
+        with_publisher(
+            item(ItemKind::Application, "Kaspersky Endpoint"),
+            "Someone Else",
+        ),
     ];
     for it in items {
-        assert!(m.find(&it).is_empty(), "unexpected match for {it:?}: {:?}", m.find(&it));
+        assert!(
+            m.find(&it).is_empty(),
+            "unexpected match for {it:?}: {:?}",
+            m.find(&it)
+        );
     }
 }
 
@@ -302,9 +361,15 @@ fn vendor_names_only_in_publisher() {
     let named = item(ItemKind::Package, "kaspersky-tools");
     assert!(m.find(&named).is_empty());
     let mut described = with_publisher(item(ItemKind::Package, "clamav"), "ClamAV Team");
-    described.attrs.insert("description".into(), "Compatible with Kaspersky Endpoint Security and ZTE routers".into());
+    described.attrs.insert(
+        "description".into(),
+        "Compatible with Kaspersky Endpoint Security and ZTE routers".into(),
+    );
     assert!(m.find(&described).is_empty());
-    let maintained = with_publisher(item(ItemKind::Package, "zram-tools"), "Jane Roe <jane.roe@zte.com.cn>");
+    let maintained = with_publisher(
+        item(ItemKind::Package, "zram-tools"),
+        "Jane Roe <jane.roe@zte.com.cn>",
+    );
     assert!(m.find(&maintained).is_empty());
 }
 
@@ -331,13 +396,19 @@ fn mac_addresses() {
         (ev.field.as_str(), ev.signature.as_str(), ev.source.as_str()),
         ("mac", "huawei#oui:00E0FC", "ieee-oui")
     );
-    assert!(m.find(&device(IdentifierKind::Mac, "02:e0:fc:01:02:03")).is_empty());
-    assert!(m.find(&device(IdentifierKind::Mac, "01:e0:fc:01:02:03")).is_empty());
+    assert!(m
+        .find(&device(IdentifierKind::Mac, "02:e0:fc:01:02:03"))
+        .is_empty());
+    assert!(m
+        .find(&device(IdentifierKind::Mac, "01:e0:fc:01:02:03"))
+        .is_empty());
     assert!(m.find(&device(IdentifierKind::Mac, "not a mac")).is_empty());
     // MA-S: 36 bits decide, the rest of the IEEE block is someone else's.
     let ct = m.find(&device(IdentifierKind::Mac, "70-B3-D5-38-E0-01"));
     assert_eq!(summary(&ct), vendor_only("china-telecom"));
-    assert!(m.find(&device(IdentifierKind::Mac, "70:b3:d5:38:f0:01")).is_empty());
+    assert!(m
+        .find(&device(IdentifierKind::Mac, "70:b3:d5:38:f0:01"))
+        .is_empty());
 }
 
 /// Honor left Huawei on 2020-11-17: only an item dated before that is Huawei's.
@@ -367,13 +438,27 @@ fn honor_needs_a_date_before_the_sale() {
 #[test]
 fn bus_ids_and_enterprise_numbers() {
     let m = matcher();
-    assert_eq!(summary(&m.find(&device(IdentifierKind::Usb, "12d1:1001"))), vendor_only("huawei"));
-    assert_eq!(summary(&m.find(&device(IdentifierKind::Usb, "19D2:0001"))), vendor_only("zte"));
-    assert_eq!(summary(&m.find(&device(IdentifierKind::Pci, "19e5:3714"))), vendor_only("huawei"));
-    let snmp = m.find(&device(IdentifierKind::SnmpObjectId, "1.3.6.1.4.1.2011.2.23.1"));
+    assert_eq!(
+        summary(&m.find(&device(IdentifierKind::Usb, "12d1:1001"))),
+        vendor_only("huawei")
+    );
+    assert_eq!(
+        summary(&m.find(&device(IdentifierKind::Usb, "19D2:0001"))),
+        vendor_only("zte")
+    );
+    assert_eq!(
+        summary(&m.find(&device(IdentifierKind::Pci, "19e5:3714"))),
+        vendor_only("huawei")
+    );
+    let snmp = m.find(&device(
+        IdentifierKind::SnmpObjectId,
+        "1.3.6.1.4.1.2011.2.23.1",
+    ));
     assert_eq!(summary(&snmp), vendor_only("huawei"));
     assert_eq!(snmp[0].evidence[0].signature, "huawei#iana:2011");
-    assert!(m.find(&device(IdentifierKind::SnmpObjectId, "1.3.6.1.4.1.20110.1")).is_empty());
+    assert!(m
+        .find(&device(IdentifierKind::SnmpObjectId, "1.3.6.1.4.1.20110.1"))
+        .is_empty());
     assert!(m.find(&device(IdentifierKind::Usb, "1d6b:0002")).is_empty());
 }
 
@@ -381,10 +466,22 @@ fn bus_ids_and_enterprise_numbers() {
 #[test]
 fn domains_and_subdomains() {
     let m = matcher();
-    for d in ["kaspersky.com", "upd.kaspersky.com", "DNL-01.Geo.Kaspersky.COM."] {
-        assert_eq!(summary(&m.find(&device(IdentifierKind::Domain, d))), vendor_only("kaspersky"), "{d}");
+    for d in [
+        "kaspersky.com",
+        "upd.kaspersky.com",
+        "DNL-01.Geo.Kaspersky.COM.",
+    ] {
+        assert_eq!(
+            summary(&m.find(&device(IdentifierKind::Domain, d))),
+            vendor_only("kaspersky"),
+            "{d}"
+        );
     }
-    for d in ["notkaspersky.com", "kaspersky.com.example.org", "kaspersky.co"] {
+    for d in [
+        "notkaspersky.com",
+        "kaspersky.com.example.org",
+        "kaspersky.co",
+    ] {
         assert!(m.find(&device(IdentifierKind::Domain, d)).is_empty(), "{d}");
     }
 }
@@ -393,9 +490,22 @@ fn domains_and_subdomains() {
 #[test]
 fn purls() {
     let m = matcher();
-    let p = |s: &str| m.find(&with_id(item(ItemKind::Component, "kesl"), IdentifierKind::Purl, s));
-    let want = vec![("kaspersky".to_owned(), Some("kaspersky-endpoint-security".to_owned()), None)];
-    assert_eq!(summary(&p("pkg:rpm/opensuse/kesl@12.1.0?arch=x86_64")), want);
+    let p = |s: &str| {
+        m.find(&with_id(
+            item(ItemKind::Component, "kesl"),
+            IdentifierKind::Purl,
+            s,
+        ))
+    };
+    let want = vec![(
+        "kaspersky".to_owned(),
+        Some("kaspersky-endpoint-security".to_owned()),
+        None,
+    )];
+    assert_eq!(
+        summary(&p("pkg:rpm/opensuse/kesl@12.1.0?arch=x86_64")),
+        want
+    );
     assert_eq!(summary(&p("pkg:deb/debian/kesl@12.1.0-1268")), want);
     assert!(p("pkg:npm/kesl@1.0.0").is_empty());
     assert!(p("pkg:rpm/opensuse/keslx@1").is_empty());
@@ -405,12 +515,25 @@ fn purls() {
 #[test]
 fn cpes() {
     let m = matcher();
-    for c in ["cpe:2.3:a:kaspersky:anti-virus:2011:*:*:*:*:*:*:*", "cpe:/a:kaspersky:anti-virus:2011"] {
-        let ms = m.find(&with_id(item(ItemKind::Component, "x"), IdentifierKind::Cpe, c));
+    for c in [
+        "cpe:2.3:a:kaspersky:anti-virus:2011:*:*:*:*:*:*:*",
+        "cpe:/a:kaspersky:anti-virus:2011",
+    ] {
+        let ms = m.find(&with_id(
+            item(ItemKind::Component, "x"),
+            IdentifierKind::Cpe,
+            c,
+        ));
         assert_eq!(summary(&ms), vendor_only("kaspersky"), "{c}");
         assert_eq!(ms[0].evidence[0].how, MatchKind::Prefix);
     }
-    assert!(m.find(&with_id(item(ItemKind::Component, "x"), IdentifierKind::Cpe, "cpe:2.3:a:kasperskyx:y")).is_empty());
+    assert!(m
+        .find(&with_id(
+            item(ItemKind::Component, "x"),
+            IdentifierKind::Cpe,
+            "cpe:2.3:a:kasperskyx:y"
+        ))
+        .is_empty());
 }
 
 /// Regex signatures are case-insensitive and anchored as written.
@@ -418,12 +541,24 @@ fn cpes() {
 fn regex_service_names() {
     let m = matcher();
     for s in ["AVP21.3", "avp21.24", "AVP8"] {
-        let ms = m.find(&with_id(item(ItemKind::Service, s), IdentifierKind::ServiceName, s));
+        let ms = m.find(&with_id(
+            item(ItemKind::Service, s),
+            IdentifierKind::ServiceName,
+            s,
+        ));
         assert_eq!(summary(&ms), vendor_only("kaspersky"), "{s}");
         assert_eq!(ms[0].evidence[0].how, MatchKind::Regex);
     }
     for s in ["AVPX", "XAVP21", "AVP21.3 helper"] {
-        assert!(m.find(&with_id(item(ItemKind::Service, s), IdentifierKind::ServiceName, s)).is_empty(), "{s}");
+        assert!(
+            m.find(&with_id(
+                item(ItemKind::Service, s),
+                IdentifierKind::ServiceName,
+                s
+            ))
+            .is_empty(),
+            "{s}"
+        );
     }
 }
 
@@ -431,20 +566,34 @@ fn regex_service_names() {
 #[test]
 fn subsidiary_absorbs_vendor_evidence() {
     let m = matcher();
-    let ms = m.find(&with_publisher(item(ItemKind::Application, "x"), "OOO Kaspersky Group"));
+    let ms = m.find(&with_publisher(
+        item(ItemKind::Application, "x"),
+        "OOO Kaspersky Group",
+    ));
     assert_eq!(
         summary(&ms),
         vec![("kaspersky".into(), None, Some("OOO Kaspersky Group".into()))]
     );
-    let sigs: Vec<&str> = ms[0].evidence.iter().map(|e| e.signature.as_str()).collect();
-    assert!(sigs.contains(&"kaspersky#subsidiary:1") && sigs.contains(&"kaspersky#alias:1"), "{sigs:?}");
+    let sigs: Vec<&str> = ms[0]
+        .evidence
+        .iter()
+        .map(|e| e.signature.as_str())
+        .collect();
+    assert!(
+        sigs.contains(&"kaspersky#subsidiary:1") && sigs.contains(&"kaspersky#alias:1"),
+        "{sigs:?}"
+    );
 }
 
 /// Evidence serializes with the report contract's keys.
 #[test]
 fn evidence_json_shape() {
     let m = matcher();
-    let ms = m.find(&with_id(item(ItemKind::Application, "x"), IdentifierKind::BundleId, "com.kaspersky.kav"));
+    let ms = m.find(&with_id(
+        item(ItemKind::Application, "x"),
+        IdentifierKind::BundleId,
+        "com.kaspersky.kav",
+    ));
     let json = serde_json::to_value(&ms[0].evidence[0]).unwrap();
     assert_eq!(
         json,
@@ -476,5 +625,8 @@ fn compile_errors_name_the_culprit() {
 
     let c = catalog_with(&[("generated/pci.tsv", "19e5\thuawei\tNo Such Brand\tX\n")]).unwrap();
     let e = Matcher::compile(&c).unwrap_err();
-    assert!(matches!(e, CompileError::UnknownRegistryEntity { .. }), "{e}");
+    assert!(
+        matches!(e, CompileError::UnknownRegistryEntity { .. }),
+        "{e}"
+    );
 }

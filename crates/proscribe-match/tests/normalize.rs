@@ -32,8 +32,15 @@ fn assert_idempotent(s: &str) {
     let once = normalize(s);
     let twice = normalize(&once);
     assert_eq!(once, twice, "normalize is not idempotent on {s:?}");
-    assert_eq!(words(s).join(" "), once, "words and normalize disagree on {s:?}");
-    assert!(!once.starts_with(' ') && !once.ends_with(' ') && !once.contains("  "), "bad spacing in {once:?}");
+    assert_eq!(
+        words(s).join(" "),
+        once,
+        "words and normalize disagree on {s:?}"
+    );
+    assert!(
+        !once.starts_with(' ') && !once.ends_with(' ') && !once.contains("  "),
+        "bad spacing in {once:?}"
+    );
 }
 
 /// Hand-picked tricky strings normalize to a fixed point in one pass.
@@ -78,7 +85,10 @@ proptest! {
 fn kaspersky_spellings_agree() {
     assert_eq!(normalize("AO Kaspersky Lab"), normalize("KASPERSKY LAB"));
     assert_eq!(normalize("Kaspersky Lab ZAO"), normalize("kaspersky lab"));
-    assert_eq!(words("АО «Лаборатория Касперского»"), ["лаборатория", "касперского"]);
+    assert_eq!(
+        words("АО «Лаборатория Касперского»"),
+        ["лаборатория", "касперского"]
+    );
 }
 
 /// Full case folding, not just lower-casing: `ß` folds to `ss`.
@@ -91,6 +101,9 @@ fn full_case_fold() {
 /// Legal forms go only as whole words: `Cobalt` keeps its `co`, `Agile` its `ag`.
 #[test]
 fn legal_forms_only_whole_words() {
-    assert_eq!(normalize("Cobalt Agile Incubator"), "cobalt agile incubator");
+    assert_eq!(
+        normalize("Cobalt Agile Incubator"),
+        "cobalt agile incubator"
+    );
     assert_eq!(normalize("Cobalt Co."), "cobalt");
 }
