@@ -32,9 +32,19 @@
 //! only when the item is undated or dated on or after it. Undated items are therefore never
 //! blamed on a former owner.
 //!
+//! **Specificity.** Within one field, a `words` match inside a wider one yields to it: a
+//! product name inside a longer product name (`Kaspersky Anti-Virus` in `Kaspersky
+//! Anti-Virus for Windows Servers`) is not a second product, and an alias inside a longer
+//! alias of the same vendor (`Kaspersky` in `Kaspersky Lab`) adds no evidence. Names that
+//! normalize to the same words give one piece of evidence (the vendor name before its
+//! aliases, aliases before signatures). A subsidiary or brand spelled like the vendor
+//! itself once legal forms are dropped (`Kaspersky Lab, Inc.`) stays the vendor's.
+//!
 //! **Merging.** Several signatures of the same (vendor, product, entity) give one match
-//! with all their evidence; a vendor-only match (a publisher alias, a vendor domain) on an
-//! item that also matched one of that vendor's products is folded into the product match.
+//! with all their evidence. Less specific matches fold into more specific ones of the same
+//! vendor: a vendor-only match (a publisher alias, a vendor domain) or an entity-only match
+//! into the product match (which then names the entity), and a vendor-only match into an
+//! entity match when no product matched.
 #![deny(missing_docs)]
 
 mod ids;

@@ -743,12 +743,35 @@ impl Matcher {
             if self.word_fields & bit == 0 {
                 return;
             }
-            for m in ac.find_overlapping_iter(hay) {
-                if !on_word_boundaries(hay, m.start(), m.end()) {
-                    continue;
-                }
-                for &(mask, target) in &self.word_targets[m.pattern().as_usize()] {
-                    if mask & bit != 0 {
+            // Spans that fall on word boundaries; allocated only when something matched.
+            let spans: Vec<(usize, usize, usize)> = ac
+                .find_overlapping_iter(hay)
+                .filter(|m| on_word_boundaries(hay, m.start(), m.end()))
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            for &(start, end, pattern) in &spans {
+                let wider: Vec<usize> = spans
+                    .iter()
+                    .filter(|&&(s, e, _)| s <= start && e >= end && e - s > end - start)
+                    .map(|&(_, _, p)| p)
+                    .collect();
+                let targets = &self.word_targets[pattern];
+                for (i, &(mask, target)) in targets.iter().enumerate() {
+                    if mask & bit == 0 {
+                        continue;
+                    }
+                    let key = self.key(target);
+                    let covered = wider.iter().any(|&p| {
+                        self.word_targets[p].iter().any(|&(m, t)| {
+                            m & bit != 0
+                                && (self.key(t) == key
+                                    || (key.1 != 0 && self.targets[t as usize].product.is_some()))
+                        })
+                    });
+                    let repeated = targets[..i]
+                        .iter()
+                        .any(|&(m, t)| m & bit != 0 && self.key(t) == key);
+                    if !covered && !repeated {
                         hits.push(Hit {
                             target,
                             field,
@@ -758,6 +781,16 @@ impl Matcher {
                 }
             }
         });
+    }
+
+    /// The (vendor, product + 1 or 0, entity + 1 or 0) a target attributes.
+    fn key(&self, target: u32) -> (u32, u32, u32) {
+        let t = &self.targets[target as usize];
+        (
+            t.vendor,
+            t.product.map_or(0, |p| p + 1),
+            t.entity.map_or(0, |e| e + 1),
+        )
     }
 
     /// Groups hits into matches, applies ownership dates and folds vendor-only evidence
@@ -773,11 +806,7 @@ impl Matcher {
                     continue;
                 }
             }
-            let key = (
-                t.vendor,
-                t.product.map_or(0, |p| p + 1),
-                t.entity.map_or(0, |e| e + 1),
-            );
+            let key = self.key(hit.target);
             let ev = Evidence {
                 field: hit.field.as_str().to_owned(),
                 value: hit.value.to_owned(),

@@ -89,6 +89,26 @@ value = "com.kaspersky.kav"
 source = "https://support.kaspersky.com/kes-for-mac"
 
 [[products]]
+id = "kaspersky-anti-virus"
+name = "Kaspersky Anti-Virus"
+
+[[products.signatures]]
+field = "name"
+value = "Kaspersky Anti-Virus"
+match = "words"
+source = "https://github.com/microsoft/winget-pkgs/tree/master/manifests/k/Kaspersky/KasperskyAnti-Virus"
+
+[[products]]
+id = "kaspersky-security-for-windows-server"
+name = "Kaspersky Security for Windows Server"
+
+[[products.signatures]]
+field = "name"
+value = "Kaspersky Anti-Virus for Windows Servers"
+match = "words"
+source = "https://support.kaspersky.com/kes-for-linux/11.3.0/236383"
+
+[[products]]
 id = "kaspersky-security-center"
 name = "Kaspersky Security Center Network Agent"
 
@@ -295,14 +315,42 @@ fn publisher_evidence_folds_into_the_product_match() {
             None
         )]
     );
+    // "AO Kaspersky Lab", "Kaspersky Lab" and "Kaspersky" all match this publisher: the
+    // widest words speak for the narrower ones, and the vendor name for its equal aliases.
     let sigs: Vec<&str> = ms[0]
         .evidence
         .iter()
         .map(|e| e.signature.as_str())
         .collect();
-    assert!(sigs.contains(&"kaspersky-endpoint-security#1"), "{sigs:?}");
-    assert!(sigs.contains(&"kaspersky#name"), "{sigs:?}");
-    assert!(sigs.contains(&"kaspersky#alias:0"), "{sigs:?}");
+    assert_eq!(sigs, ["kaspersky-endpoint-security#1", "kaspersky#name"]);
+}
+
+/// A product name inside a longer product name on the same field yields to it: the
+/// longer name is the more specific product.
+#[test]
+fn longer_product_name_wins() {
+    let m = matcher();
+    let ms = m.find(&item(
+        ItemKind::Application,
+        "Kaspersky Anti-Virus for Windows Servers 8.0",
+    ));
+    assert_eq!(
+        summary(&ms),
+        vec![(
+            "kaspersky".into(),
+            Some("kaspersky-security-for-windows-server".into()),
+            None
+        )]
+    );
+    let ms = m.find(&item(ItemKind::Application, "Kaspersky Anti-Virus 2012"));
+    assert_eq!(
+        summary(&ms),
+        vec![(
+            "kaspersky".into(),
+            Some("kaspersky-anti-virus".into()),
+            None
+        )]
+    );
 }
 
 /// Several signatures of one product on one item give one match with all the evidence.
