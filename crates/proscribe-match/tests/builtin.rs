@@ -151,3 +151,21 @@ fn honor_publisher_needs_an_early_date() {
         "{ms:#?}"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// Arbitrary text in every field never panics the matcher, and whatever it reports
+    /// carries evidence.
+    #[test]
+    fn arbitrary_items_never_panic(name in "\\PC{0,30}", publisher in "\\PC{0,30}", value in "\\PC{0,30}", kind in 0usize..17) {
+        static M: std::sync::LazyLock<Matcher> = std::sync::LazyLock::new(matcher);
+        let mut it = app(&name, &publisher);
+        let kind = proscribe_model::IdentifierKind::ALL[kind];
+        it.identifiers.push(Identifier::new(kind, value.clone()));
+        it.attrs.insert("date".into(), value);
+        for m in M.find(&it) {
+            proptest::prop_assert!(!m.evidence.is_empty());
+        }
+    }
+}
