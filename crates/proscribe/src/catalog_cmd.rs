@@ -47,7 +47,10 @@ fn lint(dir: Option<&std::path::Path>) -> anyhow::Result<Outcome> {
         Some(dir) => Catalog::load_dir(dir),
         None => Catalog::builtin(),
     };
-    let name = dir.map_or_else(|| "built-in catalog".to_owned(), |d| d.display().to_string());
+    let name = dir.map_or_else(
+        || "built-in catalog".to_owned(),
+        |d| d.display().to_string(),
+    );
     let catalog = match loaded {
         Ok(c) => c,
         Err(e) => {
@@ -90,10 +93,21 @@ fn lint(dir: Option<&std::path::Path>) -> anyhow::Result<Outcome> {
 
 fn list(catalog: &Catalog) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<18} {:<48} {:>8}  ACTS", "VENDOR", "NAME", "PRODUCTS");
+    let _ = writeln!(
+        out,
+        "{:<18} {:<48} {:>8}  ACTS",
+        "VENDOR", "NAME", "PRODUCTS"
+    );
     for v in &catalog.vendors {
         let acts: Vec<&str> = v.acts.iter().map(|a| a.id.as_str()).collect();
-        let _ = writeln!(out, "{:<18} {:<48} {:>8}  {}", v.id, clip(&v.name, 48), v.products.len(), acts.join(", "));
+        let _ = writeln!(
+            out,
+            "{:<18} {:<48} {:>8}  {}",
+            v.id,
+            clip(&v.name, 48),
+            v.products.len(),
+            acts.join(", ")
+        );
     }
     let _ = writeln!(out, "\ncatalog {} ({})", catalog.version, catalog.digest);
     out
@@ -101,9 +115,18 @@ fn list(catalog: &Catalog) -> String {
 
 fn acts(catalog: &Catalog) -> String {
     let mut acts: Vec<&Act> = catalog.acts.values().collect();
-    acts.sort_by(|a, b| a.date.to_string().cmp(&b.date.to_string()).then(a.id.cmp(&b.id)));
+    acts.sort_by(|a, b| {
+        a.date
+            .to_string()
+            .cmp(&b.date.to_string())
+            .then(a.id.cmp(&b.id))
+    });
     let mut out = String::new();
-    let _ = writeln!(out, "{:<10}  {:<36} {:<16} {:<8} TITLE", "DATE", "ACT", "JURISDICTION", "BINDING");
+    let _ = writeln!(
+        out,
+        "{:<10}  {:<36} {:<16} {:<8} TITLE",
+        "DATE", "ACT", "JURISDICTION", "BINDING"
+    );
     for a in acts {
         let _ = writeln!(
             out,
@@ -127,12 +150,20 @@ fn show_act(a: &Act) -> String {
     if let Some(e) = &a.effective {
         let _ = writeln!(out, "  effective:    {e}");
     }
-    let _ = writeln!(out, "  binding:      {}", if a.binding { "yes" } else { "no" });
+    let _ = writeln!(
+        out,
+        "  binding:      {}",
+        if a.binding { "yes" } else { "no" }
+    );
     if let Some(d) = &a.deadlines {
-        let parts: Vec<String> = [("identify", &d.identify), ("plan", &d.plan), ("remove", &d.remove)]
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} +{v}")))
-            .collect();
+        let parts: Vec<String> = [
+            ("identify", &d.identify),
+            ("plan", &d.plan),
+            ("remove", &d.remove),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} +{v}")))
+        .collect();
         let _ = writeln!(out, "  deadlines:    {}", parts.join(", "));
     }
     let _ = writeln!(out, "  source:       {}", a.url);
@@ -174,7 +205,13 @@ fn show_vendor(catalog: &Catalog, v: &Vendor) -> String {
     }
     let _ = writeln!(out, "  products:");
     for p in &v.products {
-        let _ = writeln!(out, "    {:<40} {} ({} signatures)", p.id, p.name, p.signatures.len());
+        let _ = writeln!(
+            out,
+            "    {:<40} {} ({} signatures)",
+            p.id,
+            p.name,
+            p.signatures.len()
+        );
     }
     let _ = writeln!(out, "  vendor signatures: {}", v.signatures.len());
     out
@@ -192,7 +229,10 @@ fn show_product(catalog: &Catalog, v: &Vendor, p: &Product) -> String {
     }
     let _ = writeln!(out, "  signatures:");
     for (i, s) in p.signatures.iter().enumerate() {
-        let how = serde_json::to_value(s.match_kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let how = serde_json::to_value(s.match_kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         let _ = writeln!(out, "    #{i:<3} {:<20} {:<8} {}", s.field, how, s.value);
         let _ = writeln!(out, "          source: {}", s.source);
     }

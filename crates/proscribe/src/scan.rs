@@ -21,13 +21,16 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     };
     let forced = match &args.input_type {
         Some(name) => Some(proscribe_collect::registry::by_name(name).with_context(|| {
-            let known: Vec<&str> =
-                proscribe_collect::registry::COLLECTORS.iter().map(|c| c.name()).collect();
+            let known: Vec<&str> = proscribe_collect::registry::COLLECTORS
+                .iter()
+                .map(|c| c.name())
+                .collect();
             format!("unknown --type `{name}` (known: {})", known.join(", "))
         })?),
         None => None,
     };
-    let matcher = Matcher::compile(&catalog).map_err(|e| anyhow::anyhow!("cannot compile the catalog: {e}"))?;
+    let matcher = Matcher::compile(&catalog)
+        .map_err(|e| anyhow::anyhow!("cannot compile the catalog: {e}"))?;
     let now = now()?;
 
     let targets: Vec<Target> = if args.targets.is_empty() {
@@ -35,7 +38,13 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     } else {
         args.targets
             .iter()
-            .map(|t| if t.as_os_str() == "-" { Target::Stdin } else { Target::Path(t.clone()) })
+            .map(|t| {
+                if t.as_os_str() == "-" {
+                    Target::Stdin
+                } else {
+                    Target::Path(t.clone())
+                }
+            })
             .collect()
     };
     let inventory = proscribe_collect::collect(&targets, Options { forced });
@@ -71,7 +80,10 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
             )),
             false,
         ),
-        None => (Box::new(BufWriter::new(std::io::stdout().lock())), std::io::stdout().is_terminal()),
+        None => (
+            Box::new(BufWriter::new(std::io::stdout().lock())),
+            std::io::stdout().is_terminal(),
+        ),
     };
     match args.format {
         OutputFormat::Json => proscribe_report::render_json(report, &mut out)?,
@@ -82,7 +94,11 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
                 ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
             };
             let width = terminal_width().unwrap_or(100);
-            proscribe_report::render_table(report, &mut out, proscribe_report::TableStyle { color, width })?;
+            proscribe_report::render_table(
+                report,
+                &mut out,
+                proscribe_report::TableStyle { color, width },
+            )?;
         }
     }
     out.flush().with_context(|| match &args.output {
@@ -120,6 +136,8 @@ fn now() -> anyhow::Result<DateTime<Utc>> {
 }
 
 fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w: &usize| *w >= 40)
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w: &usize| *w >= 40)
 }
-
