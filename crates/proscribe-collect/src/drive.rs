@@ -56,7 +56,9 @@ fn collect_stdin(options: Options, inv: &mut Inventory) {
     });
     match spooled {
         Ok(file) => collect_file(file.path(), "-", "-", options, inv),
-        Err(e) => inv.errors.push(error("-", format!("cannot read standard input: {e}"))),
+        Err(e) => inv
+            .errors
+            .push(error("-", format!("cannot read standard input: {e}"))),
     }
 }
 
@@ -73,7 +75,13 @@ fn collect_path(path: &Path, options: Options, inv: &mut Inventory) {
         collect_file(path, &target, &target, options, inv);
         return;
     }
-    let dir_input = Input { path, display: &target, target: &target, head: &[], is_dir: true };
+    let dir_input = Input {
+        path,
+        display: &target,
+        target: &target,
+        head: &[],
+        is_dir: true,
+    };
     if let Some(forced) = options.forced {
         run(forced, &dir_input, inv);
         return;
@@ -103,12 +111,16 @@ fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
     for collector in COLLECTORS {
         for rel in collector.root_paths() {
             let path = root.join(rel);
-            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
             if !seen.insert(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
                 continue;
             }
             let display = path.display().to_string();
-            let head = if meta.is_dir() { Vec::new() } else {
+            let head = if meta.is_dir() {
+                Vec::new()
+            } else {
                 match head_of(&path) {
                     Ok(h) => h,
                     Err(e) => {
@@ -117,7 +129,13 @@ fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
                     }
                 }
             };
-            let input = Input { path: &path, display: &display, target, head: &head, is_dir: meta.is_dir() };
+            let input = Input {
+                path: &path,
+                display: &display,
+                target,
+                head: &head,
+                is_dir: meta.is_dir(),
+            };
             run(*collector, &input, inv);
         }
     }
@@ -127,7 +145,8 @@ fn collect_folder(dir: &Path, target: &str, depth: usize, inv: &mut Inventory) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            inv.errors.push(error(&dir.display().to_string(), describe_io(&e)));
+            inv.errors
+                .push(error(&dir.display().to_string(), describe_io(&e)));
             return;
         }
     };
@@ -136,7 +155,13 @@ fn collect_folder(dir: &Path, target: &str, depth: usize, inv: &mut Inventory) {
     for path in paths {
         let display = path.display().to_string();
         if path.is_dir() {
-            let input = Input { path: &path, display: &display, target, head: &[], is_dir: true };
+            let input = Input {
+                path: &path,
+                display: &display,
+                target,
+                head: &[],
+                is_dir: true,
+            };
             if let Some(c) = best_sniff(&input) {
                 run(c, &input, inv);
             } else if depth < MAX_FOLDER_DEPTH {
@@ -156,13 +181,20 @@ fn collect_file(path: &Path, display: &str, target: &str, options: Options, inv:
             return;
         }
     };
-    let input = Input { path, display, target, head: &head, is_dir: false };
+    let input = Input {
+        path,
+        display,
+        target,
+        head: &head,
+        is_dir: false,
+    };
     if let Some(forced) = options.forced {
         run(forced, &input, inv);
         return;
     }
     if head.is_empty() {
-        inv.errors.push(error(display, "empty file: not an inventory".into()));
+        inv.errors
+            .push(error(display, "empty file: not an inventory".into()));
         return;
     }
     match best_sniff(&input) {
@@ -171,7 +203,10 @@ fn collect_file(path: &Path, display: &str, target: &str, options: Options, inv:
             let tried: Vec<&str> = COLLECTORS.iter().map(|c| c.name()).collect();
             inv.errors.push(error(
                 display,
-                format!("format not recognised (tried: {}); use --type to force one", tried.join(", ")),
+                format!(
+                    "format not recognised (tried: {}); use --type to force one",
+                    tried.join(", ")
+                ),
             ));
         }
     }
@@ -208,12 +243,19 @@ fn run(collector: &dyn Collector, input: &Input<'_>, inv: &mut Inventory) {
             format!("{}: internal error while reading: {msg}", collector.name())
         }
     };
-    let reason = if count > 0 { format!("{reason} (kept the {count} items read before it)") } else { reason };
+    let reason = if count > 0 {
+        format!("{reason} (kept the {count} items read before it)")
+    } else {
+        reason
+    };
     inv.errors.push(error(input.display, reason));
 }
 
 fn error(target: &str, reason: String) -> InputError {
-    InputError { target: target.to_owned(), reason }
+    InputError {
+        target: target.to_owned(),
+        reason,
+    }
 }
 
 fn describe_io(e: &std::io::Error) -> String {
@@ -230,11 +272,19 @@ fn host_of(root: &Path) -> Host {
     let hostname = read("etc/hostname")
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
-        .or_else(|| (root == Path::new("/")).then(|| read("proc/sys/kernel/hostname")).flatten().map(|s| s.trim().to_owned()));
-    let os = read("etc/os-release").or_else(|| read("usr/lib/os-release")).and_then(|text| {
-        text.lines().find_map(|l| {
-            l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_owned())
-        })
-    });
+        .or_else(|| {
+            (root == Path::new("/"))
+                .then(|| read("proc/sys/kernel/hostname"))
+                .flatten()
+                .map(|s| s.trim().to_owned())
+        });
+    let os = read("etc/os-release")
+        .or_else(|| read("usr/lib/os-release"))
+        .and_then(|text| {
+            text.lines().find_map(|l| {
+                l.strip_prefix("PRETTY_NAME=")
+                    .map(|v| v.trim_matches('"').to_owned())
+            })
+        });
     Host { hostname, os }
 }

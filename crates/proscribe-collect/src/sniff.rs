@@ -39,6 +39,8 @@ pub struct Input<'a> {
 /// When the file cannot be opened or read.
 pub fn head_of(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(HEAD_LEN);
-    std::fs::File::open(path)?.take(HEAD_LEN as u64).read_to_end(&mut buf)?;
+    std::fs::File::open(path)?
+        .take(HEAD_LEN as u64)
+        .read_to_end(&mut buf)?;
     Ok(buf)
 }
