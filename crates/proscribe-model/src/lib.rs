@@ -183,7 +183,11 @@ pub struct Identifier {
 impl Identifier {
     /// An identifier without an ecosystem.
     pub fn new(kind: IdentifierKind, value: impl Into<String>) -> Self {
-        Self { kind, value: value.into(), ecosystem: None }
+        Self {
+            kind,
+            value: value.into(),
+            ecosystem: None,
+        }
     }
 
     /// An OS package name in an ecosystem such as `deb` or `rpm`.
