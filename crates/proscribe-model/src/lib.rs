@@ -108,11 +108,15 @@ pub enum IdentifierKind {
     Domain,
     /// A SHA-256 digest of a file, lower-case hex.
     Sha256,
+    /// A banner a network service sent (HTTP `Server` header, SSH version string, SNMP
+    /// sysDescr, authentication realm, page title); `ecosystem` names the protocol field
+    /// (`http-server`, `ssh`, `snmp-sysdescr`, `http-realm`, `http-title`, `tls-subject`).
+    Banner,
 }
 
 impl IdentifierKind {
     /// Every identifier kind, in declaration order.
-    pub const ALL: [IdentifierKind; 17] = [
+    pub const ALL: [IdentifierKind; 18] = [
         Self::Purl,
         Self::Cpe,
         Self::Package,
@@ -130,6 +134,7 @@ impl IdentifierKind {
         Self::SnmpObjectId,
         Self::Domain,
         Self::Sha256,
+        Self::Banner,
     ];
 
     /// The kebab-case name used in reports and the catalog.
@@ -152,6 +157,7 @@ impl IdentifierKind {
             Self::SnmpObjectId => "snmp-object-id",
             Self::Domain => "domain",
             Self::Sha256 => "sha256",
+            Self::Banner => "banner",
         }
     }
 
