@@ -57,7 +57,12 @@ impl Collector for CycloneDx {
             if head_has_member(head, "bomFormat", "CycloneDX") {
                 return Some(Confidence::High);
             }
-            if stream::find(head, b"cyclonedx.org/schema/bom-1.").is_some() {
+            // Some producers (cyclonedx-py) sort members, so `bomFormat` comes last; the
+            // schema URL, `specVersion` or the CycloneDX-only `bom-ref` still show early.
+            if stream::find(head, b"cyclonedx.org/schema/bom-1.").is_some()
+                || stream::head_has_key(head, "bom-ref")
+                || stream::head_has_key(head, "specVersion")
+            {
                 return Some(Confidence::Medium);
             }
             return None;
