@@ -9,6 +9,9 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
     &crate::import::cyclonedx::CycloneDx,
+    &crate::import::spdx::Spdx,
+    &crate::import::syft::Syft,
+    &crate::import::trivy::Trivy,
 ];
 
 /// A collector by its name (the `--type` value).
