@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use proscribe_model::{Host, InputError, Inventory, Item, TargetSummary};
 
 use crate::registry::COLLECTORS;
-use crate::{head_of, Collector, Input};
+use crate::{head_of, Collector, Input, Sink};
 
 /// What to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +33,21 @@ const MAX_FOLDER_DEPTH: usize = 8;
 /// Collects every target into one inventory. Never fails: unreadable inputs become
 /// entries of [`Inventory::errors`] and the other targets are still collected.
 pub fn collect(targets: &[Target], options: Options) -> Inventory {
-    let mut inv = Inventory::default();
+    let mut items: Vec<Item> = Vec::new();
+    let mut inv = collect_each(targets, options, &mut items);
+    inv.items = items;
+    inv
+}
+
+/// Like [`collect`], but hands every item to `sink` as soon as it is read instead of
+/// keeping it in [`Inventory::items`] (which stays empty): a caller that needs each item
+/// only once (match, judge, drop) then scans an SBOM of millions of components in bounded
+/// memory. The target summaries still count every item.
+pub fn collect_each(targets: &[Target], options: Options, sink: &mut dyn Sink) -> Inventory {
+    let mut inv = Cx {
+        inv: Inventory::default(),
+        sink,
+    };
     for target in targets {
         match target {
             Target::Live => {
@@ -45,10 +59,31 @@ pub fn collect(targets: &[Target], options: Options) -> Inventory {
             Target::Path(path) => collect_path(path, options, &mut inv),
         }
     }
-    inv
+    inv.inv
 }
 
-fn collect_stdin(options: Options, inv: &mut Inventory) {
+/// What the driver fills: the inventory (targets, errors, host), and the caller's sink
+/// for the items.
+struct Cx<'s> {
+    inv: Inventory,
+    sink: &'s mut dyn Sink,
+}
+
+impl std::ops::Deref for Cx<'_> {
+    type Target = Inventory;
+
+    fn deref(&self) -> &Inventory {
+        &self.inv
+    }
+}
+
+impl std::ops::DerefMut for Cx<'_> {
+    fn deref_mut(&mut self) -> &mut Inventory {
+        &mut self.inv
+    }
+}
+
+fn collect_stdin(options: Options, inv: &mut Cx<'_>) {
     // Collectors may need to seek or open a database file, so stdin is spooled first.
     let spooled = tempfile::NamedTempFile::new().and_then(|mut file| {
         std::io::copy(&mut std::io::stdin().lock().take(u64::MAX), &mut file)?;
@@ -62,7 +97,7 @@ fn collect_stdin(options: Options, inv: &mut Inventory) {
     }
 }
 
-fn collect_path(path: &Path, options: Options, inv: &mut Inventory) {
+fn collect_path(path: &Path, options: Options, inv: &mut Cx<'_>) {
     let target = path.display().to_string();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -104,7 +139,7 @@ fn is_mounted_root(path: &Path) -> bool {
         .any(|rel| path.join(rel).exists())
 }
 
-fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
+fn collect_root(root: &Path, target: &str, inv: &mut Cx<'_>) {
     // Distributions link old database locations to new ones (Fedora's `var/lib/rpm` →
     // `usr/lib/sysimage/rpm`): read each file once, however many root paths reach it.
     let mut seen = std::collections::HashSet::new();
@@ -141,7 +176,7 @@ fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
     }
 }
 
-fn collect_folder(dir: &Path, target: &str, depth: usize, inv: &mut Inventory) {
+fn collect_folder(dir: &Path, target: &str, depth: usize, inv: &mut Cx<'_>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -173,7 +208,7 @@ fn collect_folder(dir: &Path, target: &str, depth: usize, inv: &mut Inventory) {
     }
 }
 
-fn collect_file(path: &Path, display: &str, target: &str, options: Options, inv: &mut Inventory) {
+fn collect_file(path: &Path, display: &str, target: &str, options: Options, inv: &mut Cx<'_>) {
     let head = match head_of(path) {
         Ok(h) => h,
         Err(e) => {
@@ -220,12 +255,25 @@ fn best_sniff(input: &Input<'_>) -> Option<&'static dyn Collector> {
         .map(|(_, c)| c)
 }
 
-fn run(collector: &dyn Collector, input: &Input<'_>, inv: &mut Inventory) {
-    let mut items: Vec<Item> = Vec::new();
+fn run(collector: &dyn Collector, input: &Input<'_>, inv: &mut Cx<'_>) {
+    /// Counts the items on their way to the caller's sink.
+    struct Counting<'a, 's> {
+        sink: &'a mut (dyn Sink + 's),
+        count: usize,
+    }
+    impl Sink for Counting<'_, '_> {
+        fn push(&mut self, item: Item) {
+            self.count += 1;
+            self.sink.push(item);
+        }
+    }
+    let mut counting = Counting {
+        sink: &mut *inv.sink,
+        count: 0,
+    };
     // A panic is a bug, but it must cost one input, not the run.
-    let result = catch_unwind(AssertUnwindSafe(|| collector.collect(input, &mut items)));
-    let count = items.len();
-    inv.items.append(&mut items);
+    let result = catch_unwind(AssertUnwindSafe(|| collector.collect(input, &mut counting)));
+    let count = counting.count;
     inv.targets.push(TargetSummary {
         target: input.display.to_owned(),
         format: collector.name().to_owned(),

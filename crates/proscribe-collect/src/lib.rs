@@ -17,7 +17,7 @@ pub mod linux;
 pub mod registry;
 mod sniff;
 
-pub use drive::{collect, Options, Target};
+pub use drive::{collect, collect_each, Options, Target};
 pub use sniff::{head_of, Confidence, Input, HEAD_LEN};
 
 use proscribe_model::Item;

@@ -171,7 +171,8 @@ impl Report {
         });
         let count = |s: Status| findings.iter().filter(|f| f.status == s).count();
         let summary = Summary {
-            items: inventory.items.len(),
+            // Targets count every item, also when items were streamed, not kept.
+            items: inventory.targets.iter().map(|t| t.items).sum(),
             findings: findings.len(),
             by_status: ByStatus {
                 banned: count(Status::Banned),

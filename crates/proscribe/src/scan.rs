@@ -47,20 +47,17 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
             })
             .collect()
     };
-    let inventory = proscribe_collect::collect(&targets, Options { forced });
-
-    let today = now.date_naive();
-    let findings: Vec<_> = inventory
-        .items
-        .iter()
-        .flat_map(|item| {
-            matcher
-                .find(item)
-                .into_iter()
-                .filter_map(|m| policy.judge(&catalog, &m, item, today))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    // Each item is matched and judged as soon as it is read, then dropped: only findings
+    // are kept, so an SBOM of millions of components is scanned in bounded memory.
+    let mut judge = Judge {
+        catalog: &catalog,
+        matcher: &matcher,
+        policy: &policy,
+        today: now.date_naive(),
+        findings: Vec::new(),
+    };
+    let inventory = proscribe_collect::collect_each(&targets, Options { forced }, &mut judge);
+    let findings = judge.findings;
     let report = Report::new(&catalog, &inventory, findings, now);
 
     for e in &report.errors {
@@ -70,6 +67,25 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         write_report(args, &report)?;
     }
     Ok(outcome(&report, args.fail_on))
+}
+
+/// Matches and judges items on their way out of the collectors.
+struct Judge<'a> {
+    catalog: &'a proscribe_catalog::Catalog,
+    matcher: &'a Matcher,
+    policy: &'a Policy,
+    today: chrono::NaiveDate,
+    findings: Vec<proscribe_policy::Finding>,
+}
+
+impl proscribe_collect::Sink for Judge<'_> {
+    fn push(&mut self, item: proscribe_model::Item) {
+        for m in self.matcher.find(&item) {
+            if let Some(f) = self.policy.judge(self.catalog, &m, &item, self.today) {
+                self.findings.push(f);
+            }
+        }
+    }
 }
 
 fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
