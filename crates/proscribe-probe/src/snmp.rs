@@ -228,7 +228,8 @@ pub struct Device {
     pub interfaces_truncated: bool,
 }
 
-/// Why an agent could not be read.
+/// Why an agent could not be read. Messages leave the address out: the inventory error
+/// that carries them names it as its target.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProbeError {
     /// A host name did not resolve.
@@ -240,7 +241,7 @@ pub enum ProbeError {
         reason: String,
     },
     /// No (valid) response came back in time.
-    #[error("no response from {address} after {tries} tries of {timeout_ms} ms each (host down, port closed or filtered, or wrong {credential})")]
+    #[error("no response after {} of {timeout_ms} ms each (host down, port closed or filtered, or wrong {credential})", tries_text(*.tries))]
     NoResponse {
         /// The address asked.
         address: SocketAddr,
@@ -252,7 +253,7 @@ pub enum ProbeError {
         credential: &'static str,
     },
     /// The agent answered with an error or something unreadable.
-    #[error("{address}: {reason}")]
+    #[error("{reason}")]
     Agent {
         /// The address asked.
         address: SocketAddr,
@@ -260,13 +261,21 @@ pub enum ProbeError {
         reason: String,
     },
     /// The local socket could not be set up.
-    #[error("{address}: cannot open a UDP socket: {reason}")]
+    #[error("cannot open a UDP socket: {reason}")]
     Socket {
         /// The address asked.
         address: SocketAddr,
         /// The OS error.
         reason: String,
     },
+}
+
+fn tries_text(tries: u32) -> String {
+    if tries == 1 {
+        "1 try".to_owned()
+    } else {
+        format!("{tries} tries")
+    }
 }
 
 /// Resolves a target to one socket address (the first the resolver returns).
