@@ -14,6 +14,7 @@
 mod drive;
 pub mod linux;
 pub mod registry;
+pub mod rootfs;
 mod sniff;
 
 pub use drive::{collect, Options, Target};
