@@ -15,6 +15,7 @@ mod drive;
 pub mod inventory;
 pub mod linux;
 pub mod registry;
+pub mod rootfs;
 mod sniff;
 
 pub use drive::{collect, Options, Target};
