@@ -155,13 +155,21 @@ fn banner_signatures(catalog: &Catalog) -> Vec<(String, Option<String>, String)>
     for v in &catalog.vendors {
         for (i, s) in v.signatures.iter().enumerate() {
             if s.field == "banner" {
-                out.push((format!("{}#{i}", v.id), s.ecosystem.clone(), s.value.clone()));
+                out.push((
+                    format!("{}#{i}", v.id),
+                    s.ecosystem.clone(),
+                    s.value.clone(),
+                ));
             }
         }
         for p in &v.products {
             for (i, s) in p.signatures.iter().enumerate() {
                 if s.field == "banner" {
-                    out.push((format!("{}#{i}", p.id), s.ecosystem.clone(), s.value.clone()));
+                    out.push((
+                        format!("{}#{i}", p.id),
+                        s.ecosystem.clone(),
+                        s.value.clone(),
+                    ));
                 }
             }
         }
@@ -197,7 +205,10 @@ fn examples_match_their_signature_in_their_field_only() {
             .build()
             .unwrap_or_else(|e| panic!("{label}: {e}"));
         for example in *examples {
-            assert!(re.is_match(example), "{label} `{pattern}` misses `{example}`");
+            assert!(
+                re.is_match(example),
+                "{label} `{pattern}` misses `{example}`"
+            );
             let found = m.find(&banner(example, eco.as_deref()));
             let hit = found
                 .iter()
