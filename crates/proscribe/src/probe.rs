@@ -32,14 +32,13 @@ pub(crate) struct SnmpArgs {
     /// /16 each), optionally with a port (`192.0.2.1:1161`, `[2001:db8::1]:1161`).
     #[arg(required = true, value_name = "TARGET")]
     targets: Vec<String>,
-    /// SNMPv2c community.
+    /// SNMPv2c community (not used with --v3).
     #[arg(
         long,
         value_name = "C",
         env = "PROSCRIBE_SNMP_COMMUNITY",
         hide_env_values = true,
-        default_value = "public",
-        conflicts_with = "v3"
+        default_value = "public"
     )]
     community: String,
     /// Use SNMPv3 as USER (noAuthNoPriv), USER:AUTHPASS (authNoPriv) or
