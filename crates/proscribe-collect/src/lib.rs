@@ -13,8 +13,10 @@
 
 mod drive;
 pub mod import;
+pub mod inventory;
 pub mod linux;
 pub mod registry;
+pub mod rootfs;
 mod sniff;
 
 pub use drive::{collect, collect_each, Options, Target};

@@ -8,6 +8,7 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::rpm::Rpm,
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
+    &crate::inventory::ProscribeInventory,
     &crate::import::cyclonedx::CycloneDx,
     &crate::import::spdx::Spdx,
     &crate::import::syft::Syft,

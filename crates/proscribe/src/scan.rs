@@ -58,7 +58,45 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     };
     let inventory = proscribe_collect::collect_each(&targets, Options { forced }, &mut judge);
     let findings = judge.findings;
-    let report = Report::new(&catalog, &inventory, findings, now);
+    finish(args, &catalog, now, &inventory, findings)
+}
+
+/// Matches, judges and reports an inventory collected elsewhere (`scan`, `probe --scan`).
+pub(crate) fn report_inventory(
+    args: &ScanArgs,
+    inventory: &proscribe_model::Inventory,
+) -> anyhow::Result<Outcome> {
+    let catalog = crate::load_catalog(args.catalog.as_deref())?;
+    let policy = match &args.policy {
+        Some(path) => Policy::from_file(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => Policy::all(),
+    };
+    let matcher = Matcher::compile(&catalog)
+        .map_err(|e| anyhow::anyhow!("cannot compile the catalog: {e}"))?;
+    let now = now()?;
+    let mut judge = Judge {
+        catalog: &catalog,
+        matcher: &matcher,
+        policy: &policy,
+        today: now.date_naive(),
+        findings: Vec::new(),
+    };
+    for item in &inventory.items {
+        judge.judge(item);
+    }
+    let findings = judge.findings;
+    finish(args, &catalog, now, inventory, findings)
+}
+
+/// Reports the findings of an inventory: errors on stderr, the report, the outcome.
+fn finish(
+    args: &ScanArgs,
+    catalog: &proscribe_catalog::Catalog,
+    now: DateTime<Utc>,
+    inventory: &proscribe_model::Inventory,
+    findings: Vec<proscribe_policy::Finding>,
+) -> anyhow::Result<Outcome> {
+    let report = Report::new(catalog, inventory, findings, now);
 
     for e in &report.errors {
         eprintln!("proscribe: error: {}: {}", e.target, e.reason);
@@ -78,13 +116,19 @@ struct Judge<'a> {
     findings: Vec<proscribe_policy::Finding>,
 }
 
-impl proscribe_collect::Sink for Judge<'_> {
-    fn push(&mut self, item: proscribe_model::Item) {
-        for m in self.matcher.find(&item) {
-            if let Some(f) = self.policy.judge(self.catalog, &m, &item, self.today) {
+impl Judge<'_> {
+    fn judge(&mut self, item: &proscribe_model::Item) {
+        for m in self.matcher.find(item) {
+            if let Some(f) = self.policy.judge(self.catalog, &m, item, self.today) {
                 self.findings.push(f);
             }
         }
+    }
+}
+
+impl proscribe_collect::Sink for Judge<'_> {
+    fn push(&mut self, item: proscribe_model::Item) {
+        self.judge(&item);
     }
 }
 
