@@ -97,7 +97,8 @@ fn trivy_cyclonedx_matches_dpkg() {
 /// same items.
 #[test]
 fn cyclonedx_py_versions_agree() {
-    let key = |items: Vec<Item>| -> Vec<(String, Option<String>, Vec<Identifier>, Option<String>)> {
+    type Key = (String, Option<String>, Vec<Identifier>, Option<String>);
+    let key = |items: Vec<Item>| -> Vec<Key> {
         items
             .into_iter()
             .map(|i| (i.name, i.version, i.identifiers, i.location.detail))

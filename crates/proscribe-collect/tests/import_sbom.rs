@@ -101,13 +101,14 @@ fn trivy_outputs_match_dpkg() {
 fn spdx_fields() {
     let json = items(&Spdx, "spdx/trivy-dpkg.spdx.json");
     let tv = items(&Spdx, "spdx/trivy-dpkg.spdx");
-    let strip = |items: &[Item]| -> Vec<(
+    type Key = (
         String,
         Option<String>,
         Option<String>,
         Vec<Identifier>,
         ItemKind,
-    )> {
+    );
+    let strip = |items: &[Item]| -> Vec<Key> {
         let mut v: Vec<_> = items
             .iter()
             .map(|i| {

@@ -267,10 +267,10 @@ impl State {
                 ([p], "name") if p == "supplier" => f.supplier = value,
                 ([p], "name") if p == "manufacturer" => f.manufacturer = value,
                 ([p, q], "name") if p == "authors" && q == "author" => f.authors.extend(value),
-                ([p], "hash") if p == "hashes" => {
-                    if o.hash_alg.take().as_deref() == Some("SHA-256") {
-                        f.sha256.extend(value);
-                    }
+                ([p], "hash")
+                    if p == "hashes" && o.hash_alg.take().as_deref() == Some("SHA-256") =>
+                {
+                    f.sha256.extend(value);
                 }
                 _ => {}
             }
