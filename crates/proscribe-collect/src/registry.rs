@@ -8,6 +8,9 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::rpm::Rpm,
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
+    &crate::import::osquery::Osquery,
+    &crate::import::fleet::Fleet,
+    &crate::import::csv::Csv,
 ];
 
 /// A collector by its name (the `--type` value).
