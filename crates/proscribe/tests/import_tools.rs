@@ -39,7 +39,9 @@ fn findings(report: &Value) -> Vec<&Value> {
 }
 
 fn finding<'a>(report: &'a Value, item: &str) -> Option<&'a Value> {
-    findings(report).into_iter().find(|f| f["item"]["name"] == item)
+    findings(report)
+        .into_iter()
+        .find(|f| f["item"]["name"] == item)
 }
 
 /// osquery `programs` output with a Kaspersky row: a banned finding that shows its evidence
@@ -70,7 +72,10 @@ fn osquery_program_finding() {
 fn csv_with_map() {
     let (code, _, stderr) = scan_json(&["csv/custom-headers.psv"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("no column holds the item name (columns: Soft, Maker, Rev, Box)"), "{stderr}");
+    assert!(
+        stderr.contains("no column holds the item name (columns: Soft, Maker, Rev, Box)"),
+        "{stderr}"
+    );
 
     let (code, report, stderr) = scan_json(&[
         "csv/custom-headers.psv",
@@ -156,7 +161,10 @@ fn wrong_type_forced() {
     assert!(stderr.lines().count() == 1, "{stderr}");
     let (code, _, stderr) = scan_json(&["--type", "fleet", "csv/ragged.csv"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("fleet: line 1 column 1: not valid JSON"), "{stderr}");
+    assert!(
+        stderr.contains("fleet: line 1 column 1: not valid JSON"),
+        "{stderr}"
+    );
     let (code, _, stderr) = scan_json(&["--type", "osquery", "fleet/host_software.json"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("osquery: line "), "{stderr}");
@@ -173,7 +181,10 @@ fn osqueryi() -> Option<PathBuf> {
     if path.is_file() {
         return Some(path);
     }
-    let msg = format!("osqueryi not found at {} (run scripts/peers-install)", path.display());
+    let msg = format!(
+        "osqueryi not found at {} (run scripts/peers-install)",
+        path.display()
+    );
     assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
     eprintln!("skipped: {msg}");
     None
@@ -199,22 +210,43 @@ fn osqueryi_and_dpkg_same_finding() {
     status.push_str(kesl);
     status.push_str("\n\n");
     std::fs::write(admin.join("status"), &status).unwrap();
-    let sql = format!("select * from deb_packages where admindir='{}'", admin.display());
-    let out = std::process::Command::new(&osq).args(["--json", &sql]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sql = format!(
+        "select * from deb_packages where admindir='{}'",
+        admin.display()
+    );
+    let out = std::process::Command::new(&osq)
+        .args(["--json", &sql])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json = dir.path().join("deb.json");
     std::fs::write(&json, &out.stdout).unwrap();
 
     let (c1, osq_report, e1) = scan_json(&[json.to_str().unwrap()]);
     let (c2, dpkg_report, e2) = scan_json(&[admin.join("status").to_str().unwrap()]);
     assert_eq!((c1, c2), (1, 1), "{e1}{e2}");
-    assert_eq!(osq_report["summary"]["items"], dpkg_report["summary"]["items"]);
+    assert_eq!(
+        osq_report["summary"]["items"],
+        dpkg_report["summary"]["items"]
+    );
     let strip = |r: &Value| -> Vec<Value> {
         findings(r)
             .into_iter()
             .map(|f| {
-                serde_json::json!([f["status"], f["vendor"]["id"], f["product"]["id"], f["item"]["name"],
-                    f["item"]["version"], f["item"]["identifiers"], f["evidence"], f["acts"]])
+                serde_json::json!([
+                    f["status"],
+                    f["vendor"]["id"],
+                    f["product"]["id"],
+                    f["item"]["name"],
+                    f["item"]["version"],
+                    f["item"]["identifiers"],
+                    f["evidence"],
+                    f["acts"]
+                ])
             })
             .collect()
     };

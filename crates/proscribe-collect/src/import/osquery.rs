@@ -374,14 +374,12 @@ fn collect_log(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), CollectErro
                     added(row, problems);
                 }
             }
-            Some(LineKind::Snapshot) => {
-                if last_snapshot.get(&query) == Some(&number) {
-                    for row in line.snapshot.iter().flatten() {
-                        emit_once(row, &origin, &query, &mut unknown_queries, problems, sink);
-                    }
+            Some(LineKind::Snapshot) if last_snapshot.get(&query) == Some(&number) => {
+                for row in line.snapshot.iter().flatten() {
+                    emit_once(row, &origin, &query, &mut unknown_queries, problems, sink);
                 }
             }
-            None => {}
+            Some(LineKind::Snapshot) | None => {}
         }
     })?;
     problems.into_result()
