@@ -13,6 +13,7 @@
 
 mod drive;
 pub mod import;
+pub mod inventory;
 pub mod linux;
 pub mod registry;
 pub mod rootfs;
