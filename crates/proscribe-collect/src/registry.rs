@@ -9,6 +9,9 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
     &crate::inventory::ProscribeInventory,
+    &crate::import::osquery::Osquery,
+    &crate::import::fleet::Fleet,
+    &crate::import::csv::Csv,
 ];
 
 /// A collector by its name (the `--type` value).
