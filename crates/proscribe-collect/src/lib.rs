@@ -11,6 +11,7 @@
 //! [`InputError`](proscribe_model::InputError) and the other inputs are still collected.
 #![deny(missing_docs)]
 
+pub mod certs;
 mod drive;
 pub mod linux;
 pub mod registry;
