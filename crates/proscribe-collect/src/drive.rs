@@ -114,7 +114,9 @@ fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
             let Ok(meta) = std::fs::metadata(&path) else {
                 continue;
             };
-            if !seen.insert(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
+            // Per collector: several collectors read the same folder (`Users`, `home`).
+            let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if !seen.insert((collector.name(), real)) {
                 continue;
             }
             let display = path.display().to_string();

@@ -9,6 +9,18 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
     &crate::certs::Certificates,
+    &crate::macos::MacApps,
+    &crate::macos::MacReceipts,
+    &crate::macos::Launchd,
+    &crate::macos::PlistFile,
+    &crate::browser::ChromiumExtensions,
+    &crate::browser::FirefoxExtensions,
+    &crate::mobile::PmList,
+    &crate::mobile::DumpsysPackage,
+    &crate::mobile::IntuneCsv,
+    &crate::linux::systemd::Systemd,
+    &crate::linux::live::Processes,
+    &crate::linux::live::KernelModules,
 ];
 
 /// A collector by its name (the `--type` value).
