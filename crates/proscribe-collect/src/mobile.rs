@@ -334,12 +334,7 @@ impl Collector for IntuneCsv {
         ];
         for (i, record) in reader.records().enumerate() {
             let number = i + 2;
-            let record = record.map_err(|e| {
-                CollectError::format(format!(
-                    "line {}: {e}",
-                    e.position().map_or(number as u64, |p| p.line())
-                ))
-            })?;
+            let record = record.map_err(|e| CollectError::format(csv_error(&e, number)))?;
             let get = |c: Option<usize>| {
                 c.and_then(|c| record.get(c))
                     .map(str::trim)
@@ -384,6 +379,18 @@ impl Collector for IntuneCsv {
             sink.push(item);
         }
         Ok(())
+    }
+}
+
+/// One line about a CSV error, with the line it happened on.
+fn csv_error(e: &csv::Error, number: usize) -> String {
+    let line = e.position().map_or(number as u64, csv::Position::line);
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("line {line}: {len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => format!("line {line}: not UTF-8 text"),
+        _ => format!("line {line}: {e}"),
     }
 }
 
