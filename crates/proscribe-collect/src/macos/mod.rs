@@ -15,7 +15,7 @@ use proscribe_model::{Identifier, IdentifierKind, Item, ItemKind, Location};
 use crate::walk::{self, Failures};
 use crate::{CollectError, Collector, Confidence, Input, Sink};
 
-pub use plist_file::PlistFile;
+pub use plist_file::{item_of_plist, PlistFile};
 
 /// The largest plist read. Real Info.plists and receipts are a few KB; InstallHistory
 /// grows with every update but stays well under this.

@@ -6,10 +6,39 @@ use plist::Value;
 use super::{app_item, launchd_item, parse_plist, receipt_item, MAX_PLIST};
 use crate::walk;
 use crate::{CollectError, Collector, Confidence, Input, Sink};
-use proscribe_model::Location;
+use std::path::Path;
+
+use proscribe_model::{Item, Location};
 
 /// Reads one plist file and makes the item its keys describe.
 pub struct PlistFile;
+
+/// The item one plist file describes: an app's Info.plist, an installer receipt or a
+/// launchd job, told apart by their keys; `location.collector` is set to match.
+///
+/// # Errors
+/// A one-line reason when `bytes` is not a property list or describes none of those.
+pub fn item_of_plist(bytes: &[u8], path: &Path, loc: Location) -> Result<Item, String> {
+    let Value::Dictionary(d) = parse_plist(bytes)? else {
+        return Err(
+            "a property list whose top level is not a dictionary: not an Info.plist, receipt or launchd job"
+                .into(),
+        );
+    };
+    let with = |collector: &str| Location {
+        collector: collector.to_owned(),
+        ..loc.clone()
+    };
+    // An Info.plist sits in `X.app/Contents/`; name the bundle after the app folder.
+    let bundle = path.parent().and_then(Path::parent).unwrap_or(path);
+    app_item(&d, bundle, with("macos-app"))
+        .or_else(|| receipt_item(&d, with("macos-receipt")))
+        .or_else(|| launchd_item(&d, with("launchd")))
+        .ok_or_else(|| {
+            "a property list without CFBundleIdentifier, PackageIdentifier or Label: not an Info.plist, receipt or launchd job"
+                .into()
+        })
+}
 
 /// Whether `head` starts like a binary or XML property list.
 pub(crate) fn looks_plist(head: &[u8]) -> bool {
@@ -59,35 +88,14 @@ impl Collector for PlistFile {
             ));
         }
         let bytes = walk::read_small(input.path, MAX_PLIST).map_err(CollectError::format)?;
-        let value = parse_plist(&bytes).map_err(CollectError::format)?;
-        let Value::Dictionary(d) = value else {
-            return Err(CollectError::format(
-                "a property list whose top level is not a dictionary: not an Info.plist, receipt or launchd job",
-            ));
-        };
-        let loc = |collector: &str| Location {
+        let loc = Location {
             target: input.target.to_owned(),
-            collector: collector.to_owned(),
+            collector: String::new(),
             path: input.display.to_owned(),
             detail: None,
         };
-        // An Info.plist sits in `X.app/Contents/`; name the bundle after the app folder.
-        let bundle = input
-            .path
-            .parent()
-            .and_then(|p| p.parent())
-            .unwrap_or(input.path);
-        let item = app_item(&d, bundle, loc("macos-app"))
-            .or_else(|| receipt_item(&d, loc("macos-receipt")))
-            .or_else(|| launchd_item(&d, loc("launchd")));
-        match item {
-            Some(item) => {
-                sink.push(item);
-                Ok(())
-            }
-            None => Err(CollectError::format(
-                "a property list without CFBundleIdentifier, PackageIdentifier or Label: not an Info.plist, receipt or launchd job",
-            )),
-        }
+        let item = item_of_plist(&bytes, input.path, loc).map_err(CollectError::format)?;
+        sink.push(item);
+        Ok(())
     }
 }
