@@ -101,7 +101,7 @@ fn is_mounted_root(path: &Path) -> bool {
     COLLECTORS
         .iter()
         .flat_map(|c| c.root_paths())
-        .any(|rel| path.join(rel).exists())
+        .any(|rel| crate::rootfs::resolve_in_root(path, rel).is_some_and(|p| p.exists()))
 }
 
 fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
@@ -110,16 +110,19 @@ fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
     let mut seen = std::collections::HashSet::new();
     for collector in COLLECTORS {
         for rel in collector.root_paths() {
-            let path = root.join(rel);
-            let Ok(meta) = std::fs::metadata(&path) else {
+            let Some(real) = crate::rootfs::resolve_in_root(root, rel) else {
+                continue;
+            };
+            let Ok(meta) = std::fs::metadata(&real) else {
                 continue;
             };
             // Per collector: several collectors read the same folder (`Users`, `home`).
-            let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if !seen.insert((collector.name(), real)) {
+            if !seen.insert((collector.name(), real.clone())) {
                 continue;
             }
-            let display = path.display().to_string();
+            // Name the path as the user knows it; read the one the image's links lead to.
+            let display = root.join(rel).display().to_string();
+            let path = real;
             let head = if meta.is_dir() {
                 Vec::new()
             } else {
@@ -270,7 +273,9 @@ fn describe_io(e: &std::io::Error) -> String {
 
 /// Host name and OS of a root, from `etc/hostname` and `etc/os-release`.
 fn host_of(root: &Path) -> Host {
-    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).ok();
+    let read = |rel: &str| {
+        crate::rootfs::resolve_in_root(root, rel).and_then(|p| std::fs::read_to_string(p).ok())
+    };
     let hostname = read("etc/hostname")
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())

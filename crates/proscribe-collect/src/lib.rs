@@ -14,10 +14,12 @@
 pub mod browser;
 pub mod certs;
 mod drive;
+pub mod inventory;
 pub mod linux;
 pub mod macos;
 pub mod mobile;
 pub mod registry;
+pub mod rootfs;
 mod sniff;
 mod walk;
 

@@ -21,6 +21,7 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::systemd::Systemd,
     &crate::linux::live::Processes,
     &crate::linux::live::KernelModules,
+    &crate::inventory::ProscribeInventory,
 ];
 
 /// A collector by its name (the `--type` value).
