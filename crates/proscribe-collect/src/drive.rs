@@ -101,7 +101,41 @@ fn is_mounted_root(path: &Path) -> bool {
     COLLECTORS
         .iter()
         .flat_map(|c| c.root_paths())
-        .any(|rel| path.join(rel).exists())
+        .any(|rel| !expand_root_path(path, rel).is_empty())
+}
+
+/// The paths a root path names below `root`, sorted.
+///
+/// A component `*` stands for every entry of a directory (`Users/*/NTUSER.DAT`). A
+/// component that does not exist with its exact spelling is looked up ignoring ASCII
+/// case, because Windows file systems are case-insensitive and a mounted image may spell
+/// `Windows/System32/config` as `WINDOWS/system32/CONFIG`.
+fn expand_root_path(root: &Path, rel: &str) -> Vec<PathBuf> {
+    let mut paths = vec![root.to_path_buf()];
+    for part in rel.split('/').filter(|p| !p.is_empty()) {
+        let mut next = Vec::new();
+        for dir in &paths {
+            let exact = dir.join(part);
+            if part != "*" && std::fs::symlink_metadata(&exact).is_ok() {
+                next.push(exact);
+                continue;
+            }
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            let mut found: Vec<PathBuf> = entries
+                .flatten()
+                .filter(|e| {
+                    part == "*" || e.file_name().to_string_lossy().eq_ignore_ascii_case(part)
+                })
+                .map(|e| e.path())
+                .collect();
+            found.sort();
+            next.extend(found);
+        }
+        paths = next;
+    }
+    paths
 }
 
 fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
@@ -109,8 +143,11 @@ fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
     // `usr/lib/sysimage/rpm`): read each file once, however many root paths reach it.
     let mut seen = std::collections::HashSet::new();
     for collector in COLLECTORS {
-        for rel in collector.root_paths() {
-            let path = root.join(rel);
+        for path in collector
+            .root_paths()
+            .iter()
+            .flat_map(|rel| expand_root_path(root, rel))
+        {
             let Ok(meta) = std::fs::metadata(&path) else {
                 continue;
             };

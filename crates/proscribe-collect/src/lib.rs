@@ -15,6 +15,7 @@ mod drive;
 pub mod linux;
 pub mod registry;
 mod sniff;
+pub mod windows;
 
 pub use drive::{collect, Options, Target};
 pub use sniff::{head_of, Confidence, Input, HEAD_LEN};
@@ -65,7 +66,9 @@ pub trait Collector: Sync {
 
     /// Paths, relative to a filesystem root, that this collector reads when it scans a
     /// machine or a mounted image (`var/lib/dpkg/status`). Checked in order; every path
-    /// that exists is collected.
+    /// that exists is collected. A component `*` matches every entry of a directory
+    /// (`Users/*/NTUSER.DAT`); a component missing with its exact spelling is matched
+    /// ignoring ASCII case (Windows images).
     fn root_paths(&self) -> &'static [&'static str];
 
     /// Reads `input` and pushes every item found into `sink`.

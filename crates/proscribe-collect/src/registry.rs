@@ -8,6 +8,8 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::rpm::Rpm,
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
+    &crate::windows::RegistryHive,
+    &crate::windows::RegExport,
 ];
 
 /// A collector by its name (the `--type` value).
