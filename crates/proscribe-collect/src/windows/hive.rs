@@ -579,3 +579,189 @@ pub fn walk(
     }
     Ok((keys, values))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(rel: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(rel);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    fn software() -> Vec<u8> {
+        fixture("roots/windows/Windows/System32/config/SOFTWARE")
+    }
+
+    /// Cell offset of the subkey list of the key at `path` (for damaging it on purpose).
+    fn list_of(data: &[u8], path: &[&str]) -> (u32, u32) {
+        let hive = Hive::parse(data.to_vec()).unwrap();
+        let mut key = hive.root().unwrap();
+        for p in path {
+            key = key.subkey(p).unwrap().unwrap();
+        }
+        (key.offset, key.subkey_list)
+    }
+
+    fn put_u32(data: &mut [u8], cell: u32, at: usize, v: u32) {
+        let pos = BINS_START + cell as usize + 4 + at;
+        data[pos..pos + 4].copy_from_slice(&v.to_le_bytes());
+    }
+
+    const UNINSTALL: [&str; 4] = ["Microsoft", "Windows", "CurrentVersion", "Uninstall"];
+
+    /// A subkey list entry pointing back at an ancestor is refused, not followed forever.
+    #[test]
+    fn subkey_loop_is_an_error() {
+        let mut data = software();
+        let (uninstall, list) = list_of(&data, &UNINSTALL);
+        put_u32(&mut data, list, 4, uninstall);
+        let hive = Hive::parse(data).unwrap();
+        let mut key = hive.root().unwrap();
+        for p in &UNINSTALL[..3] {
+            key = key.subkey(p).unwrap().unwrap();
+        }
+        let key = key.subkey("Uninstall").unwrap().unwrap();
+        let err = key.subkeys().unwrap_err().to_string();
+        assert!(err.contains("loops back to an ancestor"), "{err}");
+        assert!(walk(&hive, |_, _| {}).is_err());
+    }
+
+    /// An `ri` index list naming itself hits the nesting limit.
+    #[test]
+    fn index_list_cycle_is_an_error() {
+        let mut data = software();
+        let (_, list) = list_of(&data, &UNINSTALL);
+        let pos = BINS_START + list as usize + 4;
+        data[pos..pos + 2].copy_from_slice(b"ri");
+        put_u32(&mut data, list, 4, list);
+        let hive = Hive::parse(data).unwrap();
+        let err = walk(&hive, |_, _| {}).unwrap_err().to_string();
+        assert!(err.contains("nest too deep"), "{err}");
+    }
+
+    /// Counts larger than their cells, offsets past the end and unset offsets are errors.
+    #[test]
+    fn bad_counts_and_offsets_are_errors() {
+        let data = software();
+        let (_, list) = list_of(&data, &UNINSTALL);
+        let mut big_count = data.clone();
+        let pos = BINS_START + list as usize + 4 + 2;
+        big_count[pos..pos + 2].copy_from_slice(&0xffffu16.to_le_bytes());
+        let hive = Hive::parse(big_count).unwrap();
+        let err = walk(&hive, |_, _| {}).unwrap_err().to_string();
+        assert!(err.contains("claims 65535 entries"), "{err}");
+
+        let mut past_end = data.clone();
+        let len = past_end.len() as u32;
+        put_u32(&mut past_end, list, 4, len);
+        let hive = Hive::parse(past_end).unwrap();
+        let err = walk(&hive, |_, _| {}).unwrap_err().to_string();
+        assert!(err.contains("past the end of the file"), "{err}");
+
+        let mut root_unset = data;
+        root_unset[36..40].copy_from_slice(&NONE.to_le_bytes());
+        let err = Hive::parse(root_unset).unwrap_err().to_string();
+        assert!(err.contains("offset is unset"), "{err}");
+    }
+
+    /// A hive whose sequence numbers differ (unreplayed logs) is read as it stands.
+    #[test]
+    fn dirty_hive_is_read() {
+        let clean = software();
+        let mut dirty = clean.clone();
+        dirty[4..8].copy_from_slice(&7u32.to_le_bytes());
+        let a = Hive::parse(clean).unwrap();
+        let b = Hive::parse(dirty).unwrap();
+        assert!(!a.is_dirty());
+        assert!(b.is_dirty());
+        assert_eq!(walk(&a, |_, _| {}).unwrap(), walk(&b, |_, _| {}).unwrap());
+    }
+
+    /// Signature, base block only, and a cut inside the hive bins.
+    #[test]
+    fn truncation() {
+        assert_eq!(
+            Hive::parse(b"regX".to_vec()).unwrap_err(),
+            HiveError::Signature
+        );
+        let data = software();
+        let err = Hive::parse(data[..4096].to_vec()).unwrap_err().to_string();
+        assert!(err.starts_with("truncated hive: 4096 bytes"), "{err}");
+        let hive = Hive::parse(data[..data.len() / 2].to_vec()).unwrap();
+        let t = hive.truncation().unwrap();
+        assert!(t.starts_with("the base block declares"), "{t}");
+    }
+
+    /// Appends a hive bin holding `cells` and returns their offsets.
+    fn append_bin(data: &mut Vec<u8>, cells: &[Vec<u8>]) -> Vec<u32> {
+        let bin_offset = data.len() - BINS_START;
+        let mut bin = vec![0u8; 32];
+        bin[..4].copy_from_slice(b"hbin");
+        bin[4..8].copy_from_slice(&(bin_offset as u32).to_le_bytes());
+        let mut offsets = Vec::new();
+        for cell in cells {
+            let size = (cell.len() + 4).next_multiple_of(8);
+            offsets.push((bin_offset + bin.len()) as u32);
+            bin.extend_from_slice(&(-(size as i32)).to_le_bytes());
+            bin.extend_from_slice(cell);
+            bin.resize(bin.len() + size - 4 - cell.len(), 0);
+        }
+        let total = bin.len().next_multiple_of(4096);
+        let rest = total - bin.len();
+        bin.extend_from_slice(&(rest as i32).to_le_bytes());
+        bin.resize(total, 0);
+        bin[8..12].copy_from_slice(&(total as u32).to_le_bytes());
+        data.extend_from_slice(&bin);
+        let bins = (data.len() - BINS_START) as u32;
+        data[40..44].copy_from_slice(&bins.to_le_bytes());
+        offsets
+    }
+
+    fn large_key<'h>(hive: &'h Hive) -> Key<'h> {
+        hive.root()
+            .unwrap()
+            .subkey("Proscribe")
+            .unwrap()
+            .unwrap()
+            .subkey("BigData")
+            .unwrap()
+            .unwrap()
+    }
+
+    /// A long value is read whole, whether hivex stored it in one cell or Windows split it
+    /// into `db` big-data segments (hive format 1.4+; rebuilt here from hivex's value).
+    #[test]
+    fn big_data_value() {
+        let want: Vec<u8> = (0..80).flat_map(|_| 0..=255u8).collect();
+        let mut data = software();
+        let hive = Hive::parse(data.clone()).unwrap();
+        let values = large_key(&hive).values().unwrap();
+        assert_eq!(values.len(), 1);
+        assert_eq!(values[0].name, "Large");
+        assert_eq!(values[0].kind, REG_BINARY);
+        assert_eq!(values[0].data, want);
+
+        let vk = u32_at(hive.cell(large_key(&hive).value_list).unwrap(), 0).unwrap();
+        let (first, second) = want.split_at(BIG_DATA_THRESHOLD);
+        let segs = append_bin(&mut data, &[first.to_vec(), second.to_vec()]);
+        let list: Vec<u8> = segs.iter().flat_map(|o| o.to_le_bytes()).collect();
+        let list_at = append_bin(&mut data, &[list])[0];
+        let mut db = b"db".to_vec();
+        db.extend_from_slice(&2u16.to_le_bytes());
+        db.extend_from_slice(&list_at.to_le_bytes());
+        let db_at = append_bin(&mut data, &[db])[0];
+        put_u32(&mut data, vk, 8, db_at);
+        let hive = Hive::parse(data.clone()).unwrap();
+        assert_eq!(large_key(&hive).values().unwrap()[0].data, want);
+
+        // A segment list that claims more segments than it holds is damage.
+        let pos = BINS_START + db_at as usize + 4 + 2;
+        data[pos..pos + 2].copy_from_slice(&9u16.to_le_bytes());
+        let hive = Hive::parse(data).unwrap();
+        let err = large_key(&hive).values().unwrap_err().to_string();
+        assert!(err.contains("claims 9 segments"), "{err}");
+    }
+}

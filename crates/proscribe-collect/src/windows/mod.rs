@@ -133,38 +133,52 @@ impl Collector for RegistryHive {
             ));
         }
         let data = read_limited(input, MAX_HIVE)?;
-        let hive = Hive::parse(data).map_err(|e| CollectError::format(e.to_string()))?;
-        let root = hive
-            .root()
-            .map_err(|e| CollectError::format(e.to_string()))?;
         let file_name = input
             .path
             .file_name()
-            .map(|n| n.to_string_lossy().to_uppercase())
+            .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        // Name keys as Windows shows them when the file name says where the hive is loaded.
-        let (prefix, user) = match file_name.as_str() {
-            "SOFTWARE" => ("HKLM\\SOFTWARE".to_owned(), None),
-            "SYSTEM" => ("HKLM\\SYSTEM".to_owned(), None),
-            "NTUSER.DAT" => ("HKCU".to_owned(), user_of(input)),
-            _ => (String::new(), None),
+        let location = Location {
+            target: input.target.to_owned(),
+            collector: self.name().to_owned(),
+            path: input.display.to_owned(),
+            detail: None,
         };
-        let mut problems = Problems::default();
-        if let Some(t) = hive.truncation() {
-            problems.push(format!("truncated hive: {t}"));
-        }
-        let scope = Scope {
-            location: Location {
-                target: input.target.to_owned(),
-                collector: self.name().to_owned(),
-                path: input.display.to_owned(),
-                detail: None,
-            },
-            user,
-        };
-        items::scan(&root, &prefix, &scope, sink, &mut problems);
-        problems.into_result()
+        hive_items(data, &file_name, user_of(input), location, sink)
     }
+}
+
+/// Reads the items of a hive held in memory. `file_name` (`SOFTWARE`, `SYSTEM`,
+/// `NTUSER.DAT`) decides how key paths are named in locations (`HKLM\SOFTWARE\…`,
+/// `HKCU\…`); other names give paths relative to the hive root. `location` is copied into
+/// every item, with the key path as its `detail`.
+///
+/// # Errors
+/// When the hive cannot be opened, or some key is damaged (the items of the other keys are
+/// pushed all the same).
+pub fn hive_items(
+    data: Vec<u8>,
+    file_name: &str,
+    user: Option<String>,
+    location: Location,
+    sink: &mut dyn Sink,
+) -> Result<(), CollectError> {
+    let hive = Hive::parse(data)?;
+    let root = hive.root()?;
+    // Name keys as Windows shows them when the file name says where the hive is loaded.
+    let (prefix, user) = match file_name.to_ascii_uppercase().as_str() {
+        "SOFTWARE" => ("HKLM\\SOFTWARE", None),
+        "SYSTEM" => ("HKLM\\SYSTEM", None),
+        "NTUSER.DAT" => ("HKCU", user),
+        _ => ("", user),
+    };
+    let mut problems = Problems::default();
+    if let Some(t) = hive.truncation() {
+        problems.push(format!("truncated hive: {t}"));
+    }
+    let scope = Scope { location, user };
+    items::scan(&root, prefix, &scope, sink, &mut problems);
+    problems.into_result()
 }
 
 /// The profile folder name of `Users/<name>/NTUSER.DAT`.
@@ -202,19 +216,32 @@ impl Collector for RegExport {
             ));
         }
         let bytes = read_limited(input, MAX_REG)?;
-        let text = regfile::decode(&bytes);
-        drop(bytes);
-        let mut problems = Problems::default();
-        let tree = regfile::parse(&text, &mut problems);
-        let base = Location {
+        let location = Location {
             target: input.target.to_owned(),
             collector: self.name().to_owned(),
             path: input.display.to_owned(),
             detail: None,
         };
-        scan_export(&tree, &base, sink, &mut problems);
-        problems.into_result()
+        reg_items(&bytes, &location, sink)
     }
+}
+
+/// Reads the items of a registry export held in memory; `location` is copied into every
+/// item, with the key path and line as its `detail`.
+///
+/// # Errors
+/// When the header is missing or lines are damaged (reported by line number; the other
+/// keys' items are pushed all the same).
+pub fn reg_items(
+    bytes: &[u8],
+    location: &Location,
+    sink: &mut dyn Sink,
+) -> Result<(), CollectError> {
+    let text = regfile::decode(bytes);
+    let mut problems = Problems::default();
+    let tree = regfile::parse(&text, &mut problems);
+    scan_export(&tree, location, sink, &mut problems);
+    problems.into_result()
 }
 
 /// Maps the hive roots of an export (`HKEY_LOCAL_MACHINE\SOFTWARE`, `HKEY_CURRENT_USER`,
@@ -226,41 +253,39 @@ fn scan_export<'a>(
     problems: &mut Problems,
 ) {
     let root = RegNode { tree, index: 0 };
-    {
-        for top in root.subkeys().unwrap_or_default() {
-            let hkey = top.name().to_ascii_uppercase();
-            let per_user = |key: RegNode<'a>, user: Option<String>| {
-                (
-                    key,
-                    Scope {
-                        location: base.clone(),
-                        user,
-                    },
-                )
-            };
-            let roots: Vec<(RegNode<'a>, Scope)> = match hkey.as_str() {
-                "HKEY_LOCAL_MACHINE" | "HKLM" => top
-                    .subkeys()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|k| per_user(k, None))
-                    .collect(),
-                "HKEY_CURRENT_USER" | "HKCU" => vec![per_user(top, None)],
-                "HKEY_USERS" | "HKU" => top
-                    .subkeys()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|k| {
-                        let sid = k.name().to_owned();
-                        per_user(k, Some(sid))
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for (key, scope) in roots {
-                let prefix = tree.nodes[key.index].path.clone();
-                items::scan(&key, &prefix, &scope, sink, problems);
-            }
+    for top in root.subkeys().unwrap_or_default() {
+        let hkey = top.name().to_ascii_uppercase();
+        let per_user = |key: RegNode<'a>, user: Option<String>| {
+            (
+                key,
+                Scope {
+                    location: base.clone(),
+                    user,
+                },
+            )
+        };
+        let roots: Vec<(RegNode<'a>, Scope)> = match hkey.as_str() {
+            "HKEY_LOCAL_MACHINE" | "HKLM" => top
+                .subkeys()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|k| per_user(k, None))
+                .collect(),
+            "HKEY_CURRENT_USER" | "HKCU" => vec![per_user(top, None)],
+            "HKEY_USERS" | "HKU" => top
+                .subkeys()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|k| {
+                    let sid = k.name().to_owned();
+                    per_user(k, Some(sid))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (key, scope) in roots {
+            let prefix = tree.nodes[key.index].path.clone();
+            items::scan(&key, &prefix, &scope, sink, problems);
         }
     }
 }
