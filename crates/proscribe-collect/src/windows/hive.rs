@@ -545,21 +545,22 @@ pub(crate) fn names_equal(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b) || (!a.is_ascii() && a.to_lowercase() == b.to_lowercase())
 }
 
-/// Visits every key and value below the root, depth-first, with a visited set and a depth
-/// limit; returns how many keys and values were read. For tests, fuzzing and benches: it
+/// Visits every key and value below the root, depth-first in stored order, with a visited
+/// set and a depth limit; `visit` gets the key's path below the root (`A\\B`, empty for the
+/// root). Returns how many keys and values were read. For tests, fuzzing and benches: it
 /// reads every cell a hive references.
 ///
 /// # Errors
 /// The first damaged cell met.
 pub fn walk(
     hive: &Hive,
-    mut visit: impl FnMut(&Key<'_>, &[Value]),
+    mut visit: impl FnMut(&str, &Key<'_>, &[Value]),
 ) -> Result<(usize, usize), HiveError> {
     const MAX_DEPTH: usize = 512;
     let mut seen = HashSet::new();
-    let mut stack = vec![(hive.root()?, 0usize)];
+    let mut stack = vec![(hive.root()?, 0usize, String::new())];
     let (mut keys, mut values) = (0, 0);
-    while let Some((key, depth)) = stack.pop() {
+    while let Some((key, depth, path)) = stack.pop() {
         if !seen.insert(key.offset) {
             return Err(cell_err(
                 key.offset,
@@ -572,9 +573,14 @@ pub fn walk(
         let vals = key.values()?;
         keys += 1;
         values += vals.len();
-        visit(&key, &vals);
+        visit(&path, &key, &vals);
         for sub in key.subkeys()?.into_iter().rev() {
-            stack.push((sub, depth + 1));
+            let sub_path = if path.is_empty() {
+                sub.name.clone()
+            } else {
+                format!("{path}\\{}", sub.name)
+            };
+            stack.push((sub, depth + 1, sub_path));
         }
     }
     Ok((keys, values))
@@ -626,7 +632,7 @@ mod tests {
         let key = key.subkey("Uninstall").unwrap().unwrap();
         let err = key.subkeys().unwrap_err().to_string();
         assert!(err.contains("loops back to an ancestor"), "{err}");
-        assert!(walk(&hive, |_, _| {}).is_err());
+        assert!(walk(&hive, |_, _, _| {}).is_err());
     }
 
     /// An `ri` index list naming itself hits the nesting limit.
@@ -638,7 +644,7 @@ mod tests {
         data[pos..pos + 2].copy_from_slice(b"ri");
         put_u32(&mut data, list, 4, list);
         let hive = Hive::parse(data).unwrap();
-        let err = walk(&hive, |_, _| {}).unwrap_err().to_string();
+        let err = walk(&hive, |_, _, _| {}).unwrap_err().to_string();
         assert!(err.contains("nest too deep"), "{err}");
     }
 
@@ -651,14 +657,14 @@ mod tests {
         let pos = BINS_START + list as usize + 4 + 2;
         big_count[pos..pos + 2].copy_from_slice(&0xffffu16.to_le_bytes());
         let hive = Hive::parse(big_count).unwrap();
-        let err = walk(&hive, |_, _| {}).unwrap_err().to_string();
+        let err = walk(&hive, |_, _, _| {}).unwrap_err().to_string();
         assert!(err.contains("claims 65535 entries"), "{err}");
 
         let mut past_end = data.clone();
         let len = past_end.len() as u32;
         put_u32(&mut past_end, list, 4, len);
         let hive = Hive::parse(past_end).unwrap();
-        let err = walk(&hive, |_, _| {}).unwrap_err().to_string();
+        let err = walk(&hive, |_, _, _| {}).unwrap_err().to_string();
         assert!(err.contains("past the end of the file"), "{err}");
 
         let mut root_unset = data;
@@ -677,7 +683,10 @@ mod tests {
         let b = Hive::parse(dirty).unwrap();
         assert!(!a.is_dirty());
         assert!(b.is_dirty());
-        assert_eq!(walk(&a, |_, _| {}).unwrap(), walk(&b, |_, _| {}).unwrap());
+        assert_eq!(
+            walk(&a, |_, _, _| {}).unwrap(),
+            walk(&b, |_, _, _| {}).unwrap()
+        );
     }
 
     /// Signature, base block only, and a cut inside the hive bins.
