@@ -554,3 +554,33 @@ fn hive_reader_agrees_with_hivexregedit() {
         assert_eq!(got, want, "{}", path.display());
     }
 }
+
+/// Partial exports: `reg export HKLM\\SYSTEM\\ControlSet001\\Services` has no `Select`, so
+/// every control set present is read (each service once); `CurrentControlSet` is read as
+/// is; other hive roots (`HKEY_CLASSES_ROOT`) are ignored.
+#[test]
+fn partial_system_exports() {
+    let names = |text: &str| -> Vec<String> {
+        let mut items = Vec::new();
+        proscribe_collect::windows::reg_items(text.as_bytes(), &Default::default(), &mut items)
+            .unwrap();
+        items.into_iter().map(|i| i.name).collect()
+    };
+    let head = "Windows Registry Editor Version 5.00\r\n\r\n";
+    let svc = |set: &str, name: &str| {
+        format!("[HKEY_LOCAL_MACHINE\\SYSTEM\\{set}\\Services\\{name}]\r\n\"Type\"=dword:00000010\r\n\r\n")
+    };
+    let only_sets = format!(
+        "{head}{}{}{}",
+        svc("ControlSet001", "klnagent"),
+        svc("ControlSet002", "klnagent"),
+        svc("ControlSet002", "AVP21.3")
+    );
+    assert_eq!(names(&only_sets), ["klnagent", "AVP21.3"]);
+    let current = format!(
+        "{head}{}{}[HKEY_CLASSES_ROOT\\x]\r\n",
+        svc("CurrentControlSet", "KAVFS"),
+        svc("ControlSet002", "klnagent")
+    );
+    assert_eq!(names(&current), ["KAVFS"]);
+}

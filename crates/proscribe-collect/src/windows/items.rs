@@ -216,7 +216,9 @@ impl Ctx<'_> {
     ///
     /// A hive has `ControlSetNNN` keys and `Select\Current` = NNN; `CurrentControlSet` is a
     /// link Windows creates at boot, so it appears only in exports. Older control sets
-    /// (`Select\LastKnownGood`) describe a past state and are not read.
+    /// (`Select\LastKnownGood`) describe a past state and are not read, unless there is
+    /// neither `Select` nor `CurrentControlSet` to say which set is current (a partial
+    /// export): then every `ControlSetNNN` is read, each service once.
     fn services<K: RegKey>(&mut self, root: &K, prefix: &str) {
         let current = self
             .descend(root, prefix, &["Select"])
@@ -232,6 +234,22 @@ impl Ctx<'_> {
         }
         if let Some(set) = self.descend(root, prefix, &["CurrentControlSet"]) {
             sets.push(set);
+        }
+        if sets.is_empty() && current.is_none() {
+            // An export of `HKLM\SYSTEM\ControlSet001\Services` alone: no Select to ask.
+            for set in self.subkeys(root, prefix) {
+                let name = set.name();
+                let digits = name.get(10..).unwrap_or_default();
+                if digits.len() == 3
+                    && digits.bytes().all(|b| b.is_ascii_digit())
+                    && name
+                        .get(..10)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("ControlSet"))
+                {
+                    let at = join(prefix, name);
+                    sets.push((set, at));
+                }
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for (set, at) in sets {

@@ -110,6 +110,8 @@ const HIVE_ROOT_PATHS: &[&str] = &[
     "Windows/System32/config/SOFTWARE",
     "Windows/System32/config/SYSTEM",
     "Users/*/NTUSER.DAT",
+    // Windows XP and Server 2003.
+    "Documents and Settings/*/NTUSER.DAT",
 ];
 
 impl Collector for RegistryHive {
@@ -181,12 +183,11 @@ pub fn hive_items(
     problems.into_result()
 }
 
-/// The profile folder name of `Users/<name>/NTUSER.DAT`.
+/// The profile folder name of `Users/<name>/NTUSER.DAT` (or `Documents and Settings/…`).
 fn user_of(input: &Input<'_>) -> Option<String> {
     let parent = input.path.parent()?;
     let users = parent.parent()?.file_name()?.to_string_lossy();
-    users
-        .eq_ignore_ascii_case("Users")
+    (users.eq_ignore_ascii_case("Users") || users.eq_ignore_ascii_case("Documents and Settings"))
         .then(|| parent.file_name().map(|n| n.to_string_lossy().into_owned()))
         .flatten()
 }
