@@ -12,8 +12,11 @@
 #![deny(missing_docs)]
 
 mod drive;
+pub mod import;
+pub mod inventory;
 pub mod linux;
 pub mod registry;
+pub mod rootfs;
 mod sniff;
 pub mod windows;
 
@@ -76,4 +79,19 @@ pub trait Collector: Sync {
     /// # Errors
     /// When the input cannot be read or is damaged; items already pushed stay valid.
     fn collect(&self, input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), CollectError>;
+
+    /// Like [`Collector::collect`], with the user's [`Options`] (the CSV importer reads
+    /// `--map` from them). Collectors that need no options keep this default.
+    ///
+    /// # Errors
+    /// As [`Collector::collect`].
+    fn collect_with(
+        &self,
+        input: &Input<'_>,
+        options: &Options,
+        sink: &mut dyn Sink,
+    ) -> Result<(), CollectError> {
+        let _ = options;
+        self.collect(input, sink)
+    }
 }

@@ -10,6 +10,10 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::pacman::Pacman,
     &crate::windows::RegistryHive,
     &crate::windows::RegExport,
+    &crate::inventory::ProscribeInventory,
+    &crate::import::osquery::Osquery,
+    &crate::import::fleet::Fleet,
+    &crate::import::csv::Csv,
 ];
 
 /// A collector by its name (the `--type` value).

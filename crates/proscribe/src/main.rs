@@ -5,6 +5,7 @@
 //! `--fail-on`, `1` findings at or above it, `2` a usage error or an unreadable input.
 
 mod catalog_cmd;
+mod probe;
 mod scan;
 
 use std::path::PathBuf;
@@ -27,6 +28,9 @@ enum Command {
     /// Inspect or check the catalog of vendors, products and acts.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Ask network devices who made them, and write an inventory (or judge it with --scan).
+    #[command(subcommand)]
+    Probe(probe::ProbeCommand),
 }
 
 /// Arguments of `proscribe scan`.
@@ -38,6 +42,11 @@ struct ScanArgs {
     /// Read file targets as this format instead of detecting it.
     #[arg(long = "type", value_name = "FORMAT")]
     input_type: Option<String>,
+    /// Say what a CSV column holds when its header is not recognised, e.g.
+    /// `--map "Soft=name" --map "Maker=publisher"` (repeatable; fields: name, version,
+    /// publisher, host, app-id, platform, ignore, or an identifier type such as bundle-id).
+    #[arg(long = "map", value_name = "COLUMN=FIELD", value_parser = parse_column_map)]
+    map: Vec<proscribe_collect::import::csv::ColumnMap>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -124,6 +133,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Catalog(cmd) => catalog_cmd::run(&cmd),
+        Command::Probe(cmd) => probe::run(&cmd),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),
@@ -134,6 +144,10 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn parse_column_map(spec: &str) -> Result<proscribe_collect::import::csv::ColumnMap, String> {
+    proscribe_collect::import::csv::ColumnMap::parse(spec)
 }
 
 /// Loads the catalog from `dir`, or the built-in one.
