@@ -160,7 +160,8 @@ fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
             let Ok(meta) = std::fs::metadata(&real) else {
                 continue;
             };
-            if !seen.insert(real.clone()) {
+            // Per collector: several collectors read the same folder (`Users`, `home`).
+            if !seen.insert((collector.name(), real.clone())) {
                 continue;
             }
             // Name the path as the user knows it; read the one the image's links lead to.

@@ -11,13 +11,18 @@
 //! [`InputError`](proscribe_model::InputError) and the other inputs are still collected.
 #![deny(missing_docs)]
 
+pub mod browser;
+pub mod certs;
 mod drive;
 pub mod import;
 pub mod inventory;
 pub mod linux;
+pub mod macos;
+pub mod mobile;
 pub mod registry;
 pub mod rootfs;
 mod sniff;
+mod walk;
 pub mod windows;
 
 pub use drive::{collect, Options, Target};

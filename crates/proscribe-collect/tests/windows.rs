@@ -415,8 +415,12 @@ fn mounted_root_any_case_with_a_truncated_hive() {
     std::fs::write(bob.join("ntuser.dat"), &data[..4096 + 40]).unwrap();
 
     let inv = collect(&[Target::Path(root.to_owned())], Options::default());
-    let formats: Vec<_> = inv.targets.iter().map(|t| t.format.as_str()).collect();
-    assert_eq!(formats, ["windows-hive"; 4]);
+    let hives = inv
+        .targets
+        .iter()
+        .filter(|t| t.format == "windows-hive")
+        .count();
+    assert_eq!(hives, 4);
     assert_eq!(inv.items.len(), 8 + 5 + 2);
     let tg = by_name(&inv.items, "Telegram Desktop");
     assert_eq!(tg.attrs["user"], "Alice");
@@ -440,9 +444,11 @@ fn mounted_root_fixture() {
     let root = fixture("roots/windows");
     let inv = collect(&[Target::Path(root.clone())], Options::default());
     assert_eq!(inv.errors, vec![]);
+    // Other collectors look into `Users` too (macOS apps, browser profiles): nothing there.
     let targets: Vec<_> = inv
         .targets
         .iter()
+        .filter(|t| t.format == "windows-hive" || t.items > 0)
         .map(|t| (t.target.clone(), t.items))
         .collect();
     assert_eq!(

@@ -125,10 +125,13 @@ fn mounted_windows_root() {
     let (code, report, stderr) = scan(&dir, &["roots/windows"]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(report["errors"], Value::Array(vec![]));
+    // Collectors of other systems look into `Users` too (macOS apps, browser profiles) and
+    // find nothing there in this root.
     let targets: Vec<_> = report["targets"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|t| t["items"] != 0)
         .map(|t| (t["target"].as_str().unwrap(), t["format"].as_str().unwrap()))
         .collect();
     assert_eq!(
@@ -204,7 +207,7 @@ fn mounted_windows_root() {
         evidence(root)[0],
         (
             "cert-subject".into(),
-            "O=AO Kaspersky Lab, CN=Kaspersky Anti-Virus Personal Root Certificate".into()
+            "CN=Kaspersky Anti-Virus Personal Root Certificate,O=AO Kaspersky Lab".into()
         )
     );
 }

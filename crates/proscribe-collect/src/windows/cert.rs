@@ -39,45 +39,14 @@ pub(crate) fn der_of_blob(blob: &[u8]) -> Result<&[u8], String> {
     Err("no certificate property (32) in the blob".into())
 }
 
-/// A certificate item from DER: name = subject CN, publisher = subject O, identifiers =
-/// subject and SHA-256 of the DER; issuer and validity as attributes.
+/// A certificate item from DER, as the certificate collector makes it (name = subject CN,
+/// identifiers = subject and SHA-256), so a root found in the registry and the same root in
+/// a PEM bundle look alike.
 ///
 /// # Errors
 /// When the bytes are not an X.509 certificate.
 pub(crate) fn item(der: &[u8], location: Location) -> Result<Item, String> {
-    use proscribe_model::{Identifier, IdentifierKind, ItemKind};
-    use sha2::{Digest, Sha256};
-    use x509_parser::prelude::{FromDer, X509Certificate};
-
-    let (rest, cert) =
-        X509Certificate::from_der(der).map_err(|e| format!("not a DER X.509 certificate: {e}"))?;
-    let der = &der[..der.len() - rest.len()];
-    let subject = cert.subject().to_string();
-    let cn = cert
-        .subject()
-        .iter_common_name()
-        .find_map(|a| a.as_str().ok().map(str::to_owned));
-    let org = cert
-        .subject()
-        .iter_organization()
-        .find_map(|a| a.as_str().ok().map(str::to_owned));
-    let mut item = Item::new(
-        ItemKind::Certificate,
-        cn.unwrap_or_else(|| subject.clone()),
-        location,
-    );
-    item.publisher = org;
-    item.identifiers
-        .push(Identifier::new(IdentifierKind::CertSubject, subject));
-    let sha: String = Sha256::digest(der)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    item.identifiers
-        .push(Identifier::new(IdentifierKind::CertSha256, sha));
-    item.attrs
-        .insert("issuer".into(), cert.issuer().to_string());
-    Ok(item)
+    crate::certs::certificate_item(der, location).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
