@@ -33,14 +33,14 @@ def uninstall(prefix, parts, n, tag):
     lines, path = [], prefix
     for p in parts:
         path += "\\" + p
-        lines.append("[%s]\n" % path)
+        lines.append("[%s]\n\n" % path)
     for i in range(n):
         lines.append("[%s\\{%08X-0000-4000-8000-%012X}]\n" % (path, i, i))
         lines.append('"DisplayName"=%s\n' % sz("Synthetic %s Application %d" % (tag, i)))
         lines.append('"Publisher"=%s\n' % sz("Synthetic Publisher %d Ltd" % (i % 97)))
         lines.append('"DisplayVersion"=%s\n' % sz("%d.%d.%d" % (i % 13, i % 7, i)))
         lines.append('"InstallLocation"=%s\n' % sz("C:\\Program Files\\Synthetic\\App%d\\" % i))
-        lines.append('"UninstallString"=%s\n' % sz("MsiExec.exe /X{%08X-0000-4000-8000-%012X}" % (i, i)))
+        lines.append('"UninstallString"=%s\n\n' % sz("MsiExec.exe /X{%08X-0000-4000-8000-%012X}" % (i, i)))
     return lines
 
 U = ["Microsoft", "Windows", "CurrentVersion", "Uninstall"]
