@@ -158,11 +158,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("json", |b| b.iter(|| render_json(&report, &mut io::sink())));
     g.finish();
     // Sizes, for the record.
-    for (name, f) in [
-        ("sarif", 0),
-        ("csv", 1),
-        ("markdown", 2),
-    ] {
+    for (name, f) in [("sarif", 0), ("csv", 1), ("markdown", 2)] {
         let mut buf = Vec::new();
         let _ = match f {
             0 => render_sarif(&report, &mut buf, SarifOptions::default()),

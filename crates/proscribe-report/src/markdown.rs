@@ -56,11 +56,7 @@ pub(crate) fn md_code(s: &str) -> String {
             c => c,
         })
         .collect();
-    let longest = clean
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = clean.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if clean.starts_with('`') || clean.ends_with('`') || clean.trim().is_empty() {
         " "
@@ -72,7 +68,7 @@ pub(crate) fn md_code(s: &str) -> String {
 }
 
 /// A link when the URL is http(s), else the escaped text alone.
-fn link(text: &str, url: &str) -> String {
+pub(crate) fn link(text: &str, url: &str) -> String {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return md(text);
     }
@@ -200,7 +196,9 @@ pub fn render_markdown(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if report.findings.is_empty() {
         s.push_str("No findings.\n\n");
     } else {
-        s.push_str("| Status | Vendor | Product | Item | Acts | Deadline | Exception | Location |\n");
+        s.push_str(
+            "| Status | Vendor | Product | Item | Acts | Deadline | Exception | Location |\n",
+        );
         s.push_str("|---|---|---|---|---|---|---|---|\n");
         for f in &report.findings {
             finding_row(&mut s, f);
@@ -319,11 +317,10 @@ pub fn render_plan_markdown(plan: &Plan, out: &mut dyn Write) -> io::Result<()> 
         let _ = writeln!(
             s,
             "- Replace with: {}",
-            g.category
-                .as_deref()
-                .map_or_else(|| "another product (no category in the catalog)".to_owned(), |c| {
-                    format!("another {} product", md(c))
-                })
+            g.category.as_deref().map_or_else(
+                || "another product (no category in the catalog)".to_owned(),
+                |c| { format!("another {} product", md(c)) }
+            )
         );
         let acts = g
             .acts

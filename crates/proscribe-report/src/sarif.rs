@@ -223,7 +223,11 @@ fn rule_id(f: &Finding) -> &str {
 ///
 /// # Errors
 /// Only the writer's.
-pub fn render_sarif(report: &Report, out: &mut dyn Write, opts: SarifOptions<'_>) -> io::Result<()> {
+pub fn render_sarif(
+    report: &Report,
+    out: &mut dyn Write,
+    opts: SarifOptions<'_>,
+) -> io::Result<()> {
     // Rules in order of first appearance, each with its strongest status and acts.
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules: Vec<(&Finding, Status, Vec<&proscribe_policy::FindingAct>)> = Vec::new();
@@ -250,7 +254,10 @@ pub fn render_sarif(report: &Report, out: &mut dyn Write, opts: SarifOptions<'_>
         .map(|(f, status, acts)| {
             let (name, what) = match &f.product {
                 Some(p) => (p.name.clone(), format!("{} ({})", p.name, f.vendor.name)),
-                None => (f.vendor.name.clone(), format!("a product of {}", f.vendor.name)),
+                None => (
+                    f.vendor.name.clone(),
+                    format!("a product of {}", f.vendor.name),
+                ),
             };
             let mut text = format!("{what} is covered by: ");
             let mut markdown = format!("{} is covered by:\n\n", crate::markdown::md(&what));
@@ -258,17 +265,27 @@ pub fn render_sarif(report: &Report, out: &mut dyn Write, opts: SarifOptions<'_>
                 if i > 0 {
                     text.push_str("; ");
                 }
-                let _ = write!(text, "{} ({}, {}) {}", a.title, a.id, a.status.as_str(), a.url);
+                let _ = write!(
+                    text,
+                    "{} ({}, {}) {}",
+                    a.title,
+                    a.id,
+                    a.status.as_str(),
+                    a.url
+                );
                 let _ = writeln!(
                     markdown,
-                    "- {} ({}, {}): {}",
-                    crate::markdown::md(&a.title),
+                    "- {} ({}, {})",
+                    crate::markdown::link(&a.title, &a.url),
                     crate::markdown::md(&a.id),
                     a.status.as_str(),
-                    crate::markdown::md(&a.url)
                 );
             }
-            let mut tags = vec!["security".to_owned(), "proscribe".to_owned(), f.vendor.id.clone()];
+            let mut tags = vec![
+                "security".to_owned(),
+                "proscribe".to_owned(),
+                f.vendor.id.clone(),
+            ];
             tags.dedup();
             Rule {
                 id: rule_id(f).to_owned(),
@@ -497,7 +514,10 @@ mod tests {
     fn uris() {
         assert_eq!(artifact_uri("dpkg-status", None), "dpkg-status");
         assert_eq!(
-            artifact_uri("/srv/scan/var/lib/dpkg/status", Some(Path::new("/srv/scan"))),
+            artifact_uri(
+                "/srv/scan/var/lib/dpkg/status",
+                Some(Path::new("/srv/scan"))
+            ),
             "var/lib/dpkg/status"
         );
         assert_eq!(

@@ -6,7 +6,9 @@ use proscribe_policy::{Deadline, FindingAct};
 /// The line number in a location detail such as `line 20431` (or `line 7, …`).
 pub(crate) fn line_of(detail: Option<&str>) -> Option<u64> {
     let rest = detail?.strip_prefix("line ")?;
-    let digits: &str = &rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len())];
+    let digits: &str = &rest[..rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len())];
     digits.parse().ok().filter(|n| *n >= 1)
 }
 
