@@ -522,11 +522,15 @@ impl Policy {
                     code: "exception-expired",
                     exception: e.id.clone(),
                     message: format!(
-                        "exception `{}` ({}) expired on {}: its {n} finding{} count again",
+                        "exception `{}` ({}) expired on {}: {} again",
                         e.id,
                         e.origin,
                         e.until,
-                        if n == 1 { "" } else { "s" }
+                        if n == 1 {
+                            "the finding it covers counts".to_owned()
+                        } else {
+                            format!("the {n} findings it covers count")
+                        }
                     ),
                 });
             }

@@ -355,7 +355,7 @@ approved_by = "CIO"
     );
     assert!(warnings[0]
         .message
-        .contains("expired on 2025-01-31: its 2 findings count again"));
+        .contains("expired on 2025-01-31: the 2 findings it covers count again"));
     assert!(
         warnings[1].message.contains("policy.toml:20"),
         "{}",
