@@ -7,6 +7,7 @@
 //! can name a package can write a cell. Control characters other than tab and line
 //! breaks become U+FFFD; everything else, right-to-left text included, is kept.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use proscribe_policy::plan::Plan;
@@ -72,11 +73,16 @@ pub const PLAN_CSV_COLUMNS: [&str; 21] = [
 ];
 
 /// Makes one cell safe: control characters replaced, formula triggers neutralised.
-pub(crate) fn cell(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 1);
-    if value.starts_with([
+/// Borrows when the value is already safe, which is nearly always.
+pub(crate) fn cell(value: &str) -> Cow<'_, str> {
+    let formula = value.starts_with([
         '=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
-    ]) {
+    ]);
+    if !formula && !value.chars().any(is_bad_control) {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 1);
+    if formula {
         out.push('\'');
     }
     out.extend(
@@ -84,7 +90,7 @@ pub(crate) fn cell(value: &str) -> String {
             .chars()
             .map(|c| if is_bad_control(c) { '\u{fffd}' } else { c }),
     );
-    out
+    Cow::Owned(out)
 }
 
 fn writer(out: &mut dyn Write) -> ::csv::Writer<&mut dyn Write> {
@@ -105,8 +111,11 @@ fn row<'a, const N: usize>(
     w: &mut ::csv::Writer<&mut dyn Write>,
     values: [&'a str; N],
 ) -> io::Result<()> {
-    w.write_record(values.iter().map(|v| cell(v)))
-        .map_err(io_error)
+    for v in values {
+        w.write_field(cell(v).as_bytes()).map_err(io_error)?;
+    }
+    // An empty record ends the row the fields above started.
+    w.write_record(None::<&[u8]>).map_err(io_error)
 }
 
 /// Writes one row per finding, with a header.

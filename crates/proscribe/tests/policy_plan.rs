@@ -466,3 +466,24 @@ fn scan_formats() {
         "2.1.0"
     );
 }
+
+/// The policy file example in the README is a valid policy.
+#[test]
+fn readme_policy_example_is_valid() {
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let start = readme
+        .find("```toml\ndescription = ")
+        .expect("the README has the example");
+    let body = &readme[start + "```toml\n".len()..];
+    let example = &body[..body.find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "example.toml", example);
+    let r = run(&["policy", "show", &p, "--today", "2025-06-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("EX-2025-014  product `kaspersky-endpoint-security`, item `kesl*`, host `lab-*`  until 2026-06-30 (active)"), "{}", r.stdout);
+    assert!(r
+        .stdout
+        .contains("vendor `kaspersky` under act `uk-ncsc-kaspersky-2017` -> banned"));
+}
