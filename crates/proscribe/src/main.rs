@@ -7,6 +7,7 @@
 mod catalog_cmd;
 mod plan;
 mod policy_cmd;
+mod probe;
 mod scan;
 
 use std::path::PathBuf;
@@ -29,6 +30,9 @@ enum Command {
     /// Inspect or check the catalog of vendors, products and acts.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Ask network devices who made them, and write an inventory (or judge it with --scan).
+    #[command(subcommand)]
+    Probe(probe::ProbeCommand),
     /// List the built-in policy presets, or show a policy as it will be applied.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -181,6 +185,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Catalog(cmd) => catalog_cmd::run(&cmd),
+        Command::Probe(cmd) => probe::run(&cmd),
         Command::Policy(cmd) => policy_cmd::run(&cmd),
         Command::Plan(args) => plan::run(&args),
     };
