@@ -107,9 +107,9 @@ fn io_error(e: ::csv::Error) -> io::Error {
     }
 }
 
-fn row<'a, const N: usize>(
+fn row<const N: usize>(
     w: &mut ::csv::Writer<&mut dyn Write>,
-    values: [&'a str; N],
+    values: [&str; N],
 ) -> io::Result<()> {
     for v in values {
         w.write_field(cell(v).as_bytes()).map_err(io_error)?;
