@@ -107,10 +107,7 @@ fn io_error(e: ::csv::Error) -> io::Error {
     }
 }
 
-fn row<const N: usize>(
-    w: &mut ::csv::Writer<&mut dyn Write>,
-    values: [&str; N],
-) -> io::Result<()> {
+fn row<const N: usize>(w: &mut ::csv::Writer<&mut dyn Write>, values: [&str; N]) -> io::Result<()> {
     for v in values {
         w.write_field(cell(v).as_bytes()).map_err(io_error)?;
     }
