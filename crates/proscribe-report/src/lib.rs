@@ -8,6 +8,8 @@
 //! policy stage before the report was built.
 #![deny(missing_docs)]
 
+mod html;
+pub mod i18n;
 mod table;
 
 use std::borrow::Cow;
