@@ -266,7 +266,9 @@ pub struct Messages {
 
 impl fmt::Debug for Messages {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Messages").field("lang", &self.lang).finish()
+        f.debug_struct("Messages")
+            .field("lang", &self.lang)
+            .finish()
     }
 }
 
@@ -306,10 +308,7 @@ impl Messages {
 
     /// A message with named arguments.
     pub fn format(&self, msg: Msg, args: &[(&str, Arg<'_>)]) -> String {
-        let pattern = self
-            .bundle
-            .get_message(msg.id())
-            .and_then(|m| m.value());
+        let pattern = self.bundle.get_message(msg.id()).and_then(|m| m.value());
         let Some(pattern) = pattern else {
             return match &self.fallback {
                 Some(en) => en.format(msg, args),
@@ -350,7 +349,10 @@ mod tests {
             Lang::from_locale_vars(Some(""), Some("fr_CA@euro"), Some("de_DE")),
             Lang::Fr
         );
-        assert_eq!(Lang::from_locale_vars(Some("C.UTF-8"), None, None), Lang::En);
+        assert_eq!(
+            Lang::from_locale_vars(Some("C.UTF-8"), None, None),
+            Lang::En
+        );
         assert_eq!(Lang::from_locale_vars(None, None, Some("pt_BR")), Lang::En);
         assert_eq!("ja-JP".parse::<Lang>(), Ok(Lang::Ja));
         assert!("xx".parse::<Lang>().is_err());

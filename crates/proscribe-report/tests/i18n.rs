@@ -88,3 +88,71 @@ fn every_message_formats() {
         }
     }
 }
+
+mod common;
+
+fn table(lang: Lang, width: usize) -> String {
+    let mut out = Vec::new();
+    let style = proscribe_report::TableStyle {
+        color: false,
+        width,
+        lang,
+    };
+    proscribe_report::render_table(&common::report(), &mut out, style).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// The table in German, French and Japanese: snapshots of what a reader sees.
+#[test]
+fn table_in_each_language() {
+    for lang in [Lang::De, Lang::Fr, Lang::Ja] {
+        insta::assert_snapshot!(format!("table_{lang}"), table(lang, 100));
+    }
+}
+
+/// In every language and width, lines fit the terminal (CJK counted as two columns) and
+/// every labelled value starts in the same column, so the table stays aligned.
+#[test]
+fn table_alignment_in_each_language() {
+    use unicode_width::UnicodeWidthStr;
+    for lang in Lang::ALL {
+        let m = Messages::new(lang);
+        let labels: BTreeSet<String> = [
+            Msg::LabelProduct,
+            Msg::LabelVia,
+            Msg::LabelWhere,
+            Msg::LabelEvidence,
+            Msg::LabelActs,
+            Msg::LabelDeadline,
+            Msg::LabelException,
+        ]
+        .iter()
+        .map(|l| m.get(*l))
+        .collect();
+        for width in [40, 60, 100] {
+            let text = table(lang, width);
+            let mut value_columns = BTreeSet::new();
+            for line in text.lines() {
+                assert!(line.width() <= width, "{lang} at {width}: `{line}`");
+                let Some(rest) = line.strip_prefix("    ") else {
+                    continue;
+                };
+                if rest.starts_with(' ') || rest.is_empty() {
+                    continue;
+                }
+                // A labelled line: label, spaces, value.
+                let label_end = rest.find(' ').unwrap_or(rest.len());
+                if !labels.contains(&rest[..label_end]) {
+                    continue;
+                }
+                let after = &rest[label_end..];
+                let value_start = label_end + after.len() - after.trim_start().len();
+                value_columns.insert(4 + rest[..value_start].width());
+            }
+            assert!(
+                value_columns.len() == 1,
+                "{lang} at {width}: values start at columns {value_columns:?}\n{text}"
+            );
+        }
+    }
+}

@@ -36,8 +36,8 @@ deadline-by = { $date } までに{ $kind }（{ $act }）
 exception-until = { $id }（{ $until } まで）：{ $reason }
 exception-open = { $id }：{ $reason }
 exception-expired = 失効
-summary-none = { $items } 中、検出なし。
-summary-line = { $items } 中 { $findings }：禁止 { $banned }、制限 { $restricted }、要確認 { $review }
+summary-none = { $items }中、検出なし。
+summary-line = { $findings }（{ $items }中）：禁止 { $banned }、制限 { $restricted }、要確認 { $review }
 summary-excepted = 例外適用 { $count }
 errors-title = { $count } 件の入力を読み込めませんでした：
 
