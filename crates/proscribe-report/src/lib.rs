@@ -1,4 +1,5 @@
-//! Renders the findings of a scan: the `proscribe.report/1` JSON report and a terminal table.
+//! Renders the findings of a scan: the `proscribe.report/1` JSON report, a terminal table
+//! and a self-contained HTML page, with fixed text in several languages ([`i18n`]).
 //!
 //! [`Report`] is the contract (section 6 of the design): scripts, CI pipelines and the
 //! fleet database read it, so its shape changes only with a new schema version. Its JSON
@@ -23,6 +24,7 @@ use proscribe_policy::Finding;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
+pub use html::{render_html, NOSCRIPT_ROWS};
 pub use table::{render_table, TableStyle};
 
 /// The report format this crate writes.

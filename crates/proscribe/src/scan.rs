@@ -85,7 +85,11 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
             std::io::stdout().is_terminal(),
         ),
     };
+    let lang = args
+        .lang
+        .unwrap_or_else(proscribe_report::i18n::Lang::from_env);
     match args.format {
+        OutputFormat::Html => proscribe_report::render_html(report, &mut out, lang)?,
         OutputFormat::Json => proscribe_report::render_json(report, &mut out)?,
         OutputFormat::Table => {
             let color = match args.color {
@@ -97,7 +101,7 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
             proscribe_report::render_table(
                 report,
                 &mut out,
-                proscribe_report::TableStyle { color, width },
+                proscribe_report::TableStyle { color, width, lang },
             )?;
         }
     }
