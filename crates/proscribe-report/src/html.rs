@@ -862,6 +862,13 @@ fn details_html(h: &mut String, f: &Finding, msg: &Messages) {
         esc(h, &msg.get(m));
         h.push_str("</dt><dd>");
     };
+    label(h, Msg::ColItem);
+    bdi(h, &f.item.name);
+    if let Some(v) = &f.item.version {
+        h.push(' ');
+        bdi(h, v);
+    }
+    h.push_str("</dd>");
     label(h, Msg::DetailEvidence);
     h.push_str("<ul>");
     for e in &f.evidence {
@@ -1034,6 +1041,7 @@ fn ui_strings(msg: &Messages) -> BTreeMap<&'static str, String> {
     );
     for (key, id) in [
         ("overdue", Msg::Overdue),
+        ("item", Msg::ColItem),
         ("excepted", Msg::Excepted),
         ("details", Msg::DetailsShow),
         ("evidence", Msg::DetailEvidence),

@@ -153,6 +153,9 @@
   function detailNodes(i) {
     var f = F[i], tr = el("tr", "det open"), td = el("td"), dl = el("dl", "details");
     td.colSpan = 8;
+    var item = dt(dl, ui.item);
+    item.appendChild(bdi(f[NAME]));
+    if (f[VER]) { item.appendChild(document.createTextNode(" ")); item.appendChild(bdi(f[VER])); }
     var ul = el("ul");
     f[EV].forEach(function (e) {
       var li = el("li"), sig = D.s[e[2]];
