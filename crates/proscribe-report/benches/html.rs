@@ -13,7 +13,11 @@ const N: usize = 100_000;
 
 fn bench(c: &mut Criterion) {
     let report = synth::report(N);
-    assert_eq!(report.findings.len(), N, "the synthetic scan yields {N} findings");
+    assert_eq!(
+        report.findings.len(),
+        N,
+        "the synthetic scan yields {N} findings"
+    );
     let mut out = Vec::with_capacity(32 << 20);
     render_html(&report, &mut out, Lang::En).expect("renders");
     eprintln!(

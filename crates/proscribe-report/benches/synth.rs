@@ -11,7 +11,7 @@ use proscribe_policy::Policy;
 use proscribe_report::Report;
 
 /// A report with exactly `n` findings (or fewer if the catalog matched too little).
-pub fn report(n: usize) -> Report {
+pub(crate) fn report(n: usize) -> Report {
     let catalog = Catalog::builtin().expect("the built-in catalog loads");
     let matcher = Matcher::compile(&catalog).expect("the built-in catalog compiles");
     let policy = Policy::all();

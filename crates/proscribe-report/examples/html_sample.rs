@@ -8,10 +8,7 @@ mod synth;
 
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
-    let n: usize = args
-        .next()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(100_000);
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let path = args.next().unwrap_or_else(|| "report.html".to_owned());
     let report = synth::report(n);
     let start = std::time::Instant::now();

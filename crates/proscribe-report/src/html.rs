@@ -230,7 +230,10 @@ fn head(h: &mut String, report: &Report, msg: &Messages) {
     );
     row(h, Msg::HtmlGenerated, &v);
     v.clear();
-    esc(&mut v, &format!("{} {}", report.tool.name, report.tool.version));
+    esc(
+        &mut v,
+        &format!("{} {}", report.tool.name, report.tool.version),
+    );
     row(h, Msg::HtmlTool, &v);
     v.clear();
     esc(&mut v, &report.catalog.version);
@@ -289,10 +292,7 @@ fn head(h: &mut String, report: &Report, msg: &Messages) {
                 &mut v,
                 &msg.format(
                     Msg::TableMoreTargets,
-                    &[
-                        ("targets", Arg::Str(&targets)),
-                        ("items", Arg::Str(&items)),
-                    ],
+                    &[("targets", Arg::Str(&targets)), ("items", Arg::Str(&items))],
                 ),
             );
             v.push_str("</li>");
@@ -386,10 +386,7 @@ struct Bar {
 }
 
 fn bar_chart(h: &mut String, id: &str, title: &str, bars: &[Bar], msg: &Messages) {
-    let _ = write!(
-        h,
-        "<figure class=\"chart\" id=\"chart-{id}\"><figcaption>"
-    );
+    let _ = write!(h, "<figure class=\"chart\" id=\"chart-{id}\"><figcaption>");
     esc(h, title);
     h.push_str("</figcaption>");
     if bars.is_empty() {
@@ -476,13 +473,7 @@ fn charts(h: &mut String, report: &Report, msg: &Messages) {
     } else {
         status_bars
     };
-    bar_chart(
-        h,
-        "status",
-        &msg.get(Msg::ChartStatus),
-        &status_bars,
-        msg,
-    );
+    bar_chart(h, "status", &msg.get(Msg::ChartStatus), &status_bars, msg);
 
     let mut vendors: BTreeMap<&str, (&str, usize, Status)> = BTreeMap::new();
     let mut acts: BTreeMap<&str, (&str, usize, Status)> = BTreeMap::new();
@@ -549,7 +540,9 @@ fn timeline(h: &mut String, report: &Report, msg: &Messages) {
     let mut points: BTreeMap<(&str, NaiveDate, DeadlineKind, bool), usize> = BTreeMap::new();
     for f in &report.findings {
         if let Some(d) = &f.deadline {
-            *points.entry((&d.act, d.date, d.kind, d.overdue)).or_default() += 1;
+            *points
+                .entry((&d.act, d.date, d.kind, d.overdue))
+                .or_default() += 1;
         }
     }
     if points.is_empty() {
@@ -657,7 +650,11 @@ fn timeline(h: &mut String, report: &Report, msg: &Messages) {
                     ("findings", Arg::Str(&findings)),
                 ],
             );
-            let class = if *overdue { "dl overdue" } else { "dl upcoming" };
+            let class = if *overdue {
+                "dl overdue"
+            } else {
+                "dl upcoming"
+            };
             h.push_str("<g><title>");
             esc(h, &tip);
             let _ = write!(
@@ -674,7 +671,9 @@ fn timeline(h: &mut String, report: &Report, msg: &Messages) {
 }
 
 fn findings_section(h: &mut String, report: &Report, msg: &Messages) {
-    h.push_str("<section class=\"findings\" aria-labelledby=\"h-findings\">\n<h2 id=\"h-findings\">");
+    h.push_str(
+        "<section class=\"findings\" aria-labelledby=\"h-findings\">\n<h2 id=\"h-findings\">",
+    );
     esc(h, &msg.get(Msg::HtmlFindings));
     h.push_str("</h2>\n");
     if report.findings.is_empty() {
@@ -890,11 +889,7 @@ fn details_html(h: &mut String, f: &Finding, msg: &Messages) {
     label(h, Msg::DetailActs);
     h.push_str("<ul>");
     for a in &f.acts {
-        let _ = write!(
-            h,
-            "<li><span class=\"badge {}\">",
-            status_class(a.status)
-        );
+        let _ = write!(h, "<li><span class=\"badge {}\">", status_class(a.status));
         esc(h, &status_text(msg, a.status));
         h.push_str("</span> <code>");
         esc(h, &a.id);
@@ -995,7 +990,11 @@ fn ui_strings(msg: &Messages) -> BTreeMap<&'static str, String> {
             status_text(msg, st),
         );
     }
-    for k in [DeadlineKind::Identify, DeadlineKind::Plan, DeadlineKind::Remove] {
+    for k in [
+        DeadlineKind::Identify,
+        DeadlineKind::Plan,
+        DeadlineKind::Remove,
+    ] {
         m.insert(
             ["kind0", "kind1", "kind2"][usize::from(kind_code(k))],
             deadline_text(msg, k),
@@ -1077,12 +1076,18 @@ struct Data<'a> {
     d: Vec<(u32, u8, String, bool)>,
     /// Locations: `[target, collector, path]`.
     l: Vec<[&'a str; 3]>,
-    /// Signatures: `[signature, source]`.
-    s: Vec<[&'a str; 2]>,
+    /// How evidence matched: `[field, signature, source, match]`.
+    s: Vec<[&'a str; 4]>,
+    /// Item kinds.
+    k: Vec<&'a str>,
+    /// Publishers.
+    u: Vec<&'a str>,
     /// Exceptions, as the report contract writes them.
     x: Vec<&'a proscribe_policy::ExceptionRef>,
     /// Rows: `[id, status, vendor, product, entity, kind, name, version, publisher,
-    /// location, detail, act list, deadline, exception, evidence]`, -1 for none.
+    /// location, detail, act list, deadline, exception, evidence]`, -1 for none; each
+    /// evidence is `[how, value]`, the value 0 when it is the item's name and 1 when it is
+    /// its publisher (the usual case, written once).
     f: Vec<Row<'a>>,
 }
 
@@ -1092,17 +1097,25 @@ type Row<'a> = (
     u32,
     i64,
     Option<&'a str>,
-    &'a str,
+    u32,
     &'a str,
     Option<&'a str>,
-    Option<&'a str>,
+    i64,
     u32,
     Option<&'a str>,
     u32,
     i64,
     i64,
-    Vec<(&'a str, &'a str, u32, &'static str)>,
+    Vec<(u32, EvidenceValue<'a>)>,
 );
+
+/// An evidence value, or which of the item's fields it repeats.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum EvidenceValue<'a> {
+    Same(u8),
+    Text(&'a str),
+}
 
 /// Index of `key` in `list`, adding it when new.
 fn intern<K: std::hash::Hash + Eq, V>(
@@ -1130,6 +1143,7 @@ fn how_str(how: proscribe_catalog::MatchKind) -> &'static str {
 impl<'a> Data<'a> {
     fn new(report: &'a Report) -> Self {
         let mut d = Data::default();
+        let (mut km, mut um) = (HashMap::new(), HashMap::new());
         let (mut vm, mut pm, mut am, mut alm, mut dm, mut lm, mut sm, mut xm) = (
             HashMap::new(),
             HashMap::new(),
@@ -1200,13 +1214,21 @@ impl<'a> Data<'a> {
                 .evidence
                 .iter()
                 .map(|e| {
-                    let s = intern(
-                        &mut sm,
-                        &mut d.s,
-                        (e.signature.as_str(), e.source.as_str()),
-                        || [e.signature.as_str(), e.source.as_str()],
-                    );
-                    (e.field.as_str(), e.value.as_str(), s, how_str(e.how))
+                    let key = [
+                        e.field.as_str(),
+                        e.signature.as_str(),
+                        e.source.as_str(),
+                        how_str(e.how),
+                    ];
+                    let s = intern(&mut sm, &mut d.s, key, || key);
+                    let value = if e.value == f.item.name {
+                        EvidenceValue::Same(0)
+                    } else if f.item.publisher.as_ref() == Some(&e.value) {
+                        EvidenceValue::Same(1)
+                    } else {
+                        EvidenceValue::Text(&e.value)
+                    };
+                    (s, value)
                 })
                 .collect();
             d.f.push((
@@ -1215,10 +1237,15 @@ impl<'a> Data<'a> {
                 v,
                 p,
                 f.entity.as_deref(),
-                f.item.kind.as_str(),
+                intern(&mut km, &mut d.k, f.item.kind.as_str(), || {
+                    f.item.kind.as_str()
+                }),
                 f.item.name.as_str(),
                 f.item.version.as_deref(),
-                f.item.publisher.as_deref(),
+                f.item
+                    .publisher
+                    .as_deref()
+                    .map_or(-1, |p| i64::from(intern(&mut um, &mut d.u, p, || p))),
                 l,
                 loc.detail.as_deref(),
                 al,
@@ -1249,7 +1276,10 @@ mod tests {
     #[test]
     fn escapes_markup_and_controls() {
         let mut s = String::new();
-        esc(&mut s, "<script>alert('x')</script>&\u{0}\u{1b}\u{7f}\u{85}\"");
+        esc(
+            &mut s,
+            "<script>alert('x')</script>&\u{0}\u{1b}\u{7f}\u{85}\"",
+        );
         assert_eq!(
             s,
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;\u{2400}\u{241b}\u{2421}\u{fffd}&quot;"

@@ -99,7 +99,11 @@ fn check(modules: &Path, report: &Path, shot: &Path) -> Value {
     let seen: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
         panic!("checker output is not JSON ({e}): {stdout}");
     });
-    assert!(seen["failure"].is_null(), "browser check failed: {}", seen["failure"]);
+    assert!(
+        seen["failure"].is_null(),
+        "browser check failed: {}",
+        seen["failure"]
+    );
     seen
 }
 
@@ -149,7 +153,10 @@ fn html_report_in_chromium() {
     );
 
     assert!(
-        seen["title"].as_str().unwrap().starts_with("proscribe report"),
+        seen["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("proscribe report"),
         "{}",
         seen["title"]
     );
@@ -168,9 +175,17 @@ fn html_report_in_chromium() {
         .collect();
     assert_eq!(
         charts,
-        ["chart-status", "chart-vendor", "chart-act", "chart-deadlines"]
+        [
+            "chart-status",
+            "chart-vendor",
+            "chart-act",
+            "chart-deadlines"
+        ]
     );
-    assert!(seen["charts"][3]["bars"].as_u64().unwrap() >= 1, "a deadline point");
+    assert!(
+        seen["charts"][3]["bars"].as_u64().unwrap() >= 1,
+        "a deadline point"
+    );
     assert_eq!(seen["shown"], "Showing 1–12 of 12 (12 in total)");
     assert_eq!(
         seen["errorsSection"][0],

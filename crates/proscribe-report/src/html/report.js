@@ -49,6 +49,9 @@
     return f[DET] ? place + ", " + f[DET] : place;
   }
   function deadline(f) { return f[DL] < 0 ? null : D.d[f[DL]]; }
+  function kind(f) { return D.k[f[KIND]]; }
+  function publisher(f) { return f[PUB] < 0 ? null : D.u[f[PUB]]; }
+  function evValue(f, e) { return e[1] === 0 ? f[NAME] : e[1] === 1 ? publisher(f) : e[1]; }
 
   var KEYS = {
     status: function (f) { return f[ST]; },
@@ -80,10 +83,10 @@
   }
 
   function haystack(f) {
-    var parts = [vendorName(f), D.v[f[V]][0], productName(f), f[NAME], f[VER], f[PUB], f[ENT],
-      whereText(f), D.l[f[LOC]][0], f[ID], f[KIND]];
+    var parts = [vendorName(f), D.v[f[V]][0], productName(f), f[NAME], f[VER], publisher(f), f[ENT],
+      whereText(f), D.l[f[LOC]][0], f[ID], kind(f)];
     D.al[f[AL]].forEach(function (a) { parts.push(D.a[a[0]][0]); });
-    f[EV].forEach(function (e) { parts.push(e[1]); });
+    f[EV].forEach(function (e) { parts.push(evValue(f, e)); });
     if (f[X] >= 0) parts.push(D.x[f[X]].id);
     return parts.join("\u0001").toLowerCase();
   }
@@ -137,7 +140,7 @@
     tr.appendChild(td);
     td = el("td"); td.appendChild(bdi(vendorName(f))); tr.appendChild(td);
     td = el("td"); td.appendChild(bdi(productName(f))); tr.appendChild(td);
-    td = el("td"); td.appendChild(bdi(f[NAME])); td.appendChild(el("span", "kind", " " + f[KIND])); tr.appendChild(td);
+    td = el("td"); td.appendChild(bdi(f[NAME])); td.appendChild(el("span", "kind", " " + kind(f))); tr.appendChild(td);
     td = el("td"); td.appendChild(bdi(f[VER] || "")); tr.appendChild(td);
     td = el("td"); td.appendChild(bdi(whereText(f))); tr.appendChild(td);
     tr.appendChild(actCell(f));
@@ -158,11 +161,11 @@
     if (f[VER]) { item.appendChild(document.createTextNode(" ")); item.appendChild(bdi(f[VER])); }
     var ul = el("ul");
     f[EV].forEach(function (e) {
-      var li = el("li"), sig = D.s[e[2]];
-      li.appendChild(el("code", null, e[0]));
+      var li = el("li"), how = D.s[e[0]];
+      li.appendChild(el("code", null, how[0]));
       li.appendChild(document.createTextNode(" = "));
-      li.appendChild(bdi(e[1]));
-      li.appendChild(el("span", "sig", " (" + sig[0] + ", " + e[3] + ")"));
+      li.appendChild(bdi(evValue(f, e)));
+      li.appendChild(el("span", "sig", " (" + how[1] + ", " + how[3] + ")"));
       ul.appendChild(li);
     });
     dt(dl, ui.evidence).appendChild(ul);
@@ -205,9 +208,9 @@
     loc.appendChild(el("code", null, l[0]));
     loc.appendChild(document.createTextNode(" (" + l[1] + ") "));
     loc.appendChild(bdi(whereText(f)));
-    if (f[PUB]) dt(dl, ui.publisher).appendChild(bdi(f[PUB]));
+    if (publisher(f)) dt(dl, ui.publisher).appendChild(bdi(publisher(f)));
     if (f[ENT]) dt(dl, ui.entity).appendChild(bdi(f[ENT]));
-    dt(dl, ui.kind).appendChild(el("code", null, f[KIND]));
+    dt(dl, ui.kind).appendChild(el("code", null, kind(f)));
     dt(dl, ui.id).appendChild(el("code", null, f[ID]));
     td.appendChild(dl);
     tr.appendChild(td);
