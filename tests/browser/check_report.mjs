@@ -97,6 +97,7 @@ try {
   out.shown = (await page.innerText("#shown")).trim();
   out.rows = await rows(page);
   out.errorsSection = await page.$$eval("section.errors li", (lis) => lis.map((li) => li.innerText));
+  out.warningsSection = await page.$$eval("section.warnings li", (lis) => lis.map((li) => li.innerText));
 
   // Sorting: the item column, descending on the second click.
   await page.click('#ft th[data-key="where"] button');

@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 mod drive;
+pub mod inventory;
 pub mod linux;
 pub mod registry;
 pub mod rootfs;

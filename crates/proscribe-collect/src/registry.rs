@@ -8,6 +8,7 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::rpm::Rpm,
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
+    &crate::inventory::ProscribeInventory,
 ];
 
 /// A collector by its name (the `--type` value).

@@ -310,11 +310,7 @@ fn summary(h: &mut String, report: &Report, msg: &Messages) {
         .iter()
         .filter(|f| f.deadline.as_ref().is_some_and(|d| d.overdue))
         .count();
-    let excepted = report
-        .findings
-        .iter()
-        .filter(|f| f.exception.is_some())
-        .count();
+    let excepted = s.excepted;
     h.push_str("<section class=\"summary\" aria-labelledby=\"h-summary\">\n<h2 id=\"h-summary\">");
     esc(h, &msg.get(Msg::HtmlSummary));
     h.push_str("</h2>\n<div class=\"cards\">\n");
@@ -782,9 +778,14 @@ fn row_html(h: &mut String, f: &Finding, msg: &Messages) {
     );
     esc(h, &status_text(msg, f.status).to_uppercase());
     h.push_str("</span>");
-    if f.exception.is_some() {
-        h.push_str(" <span class=\"badge exc\">");
-        esc(h, &msg.get(Msg::Excepted));
+    if let Some(x) = &f.exception {
+        if x.is_active() {
+            h.push_str(" <span class=\"badge exc\">");
+            esc(h, &msg.get(Msg::Excepted));
+        } else {
+            h.push_str(" <span class=\"badge exc expired\">");
+            esc(h, &msg.get(Msg::ExceptionExpired));
+        }
         h.push_str("</span>");
     }
     h.push_str("</td><td>");
@@ -922,7 +923,33 @@ fn details_html(h: &mut String, f: &Finding, msg: &Messages) {
         }
         h.push_str(": ");
         bdi(h, &x.reason);
-        h.push_str("</dd>");
+        if !x.approved_by.is_empty() {
+            h.push_str(" <span class=\"date\">· ");
+            esc(
+                h,
+                &msg.format(
+                    Msg::ExceptionApprovedBy,
+                    &[("who", Arg::Str(&x.approved_by))],
+                ),
+            );
+            h.push_str("</span>");
+        }
+        if let Some(r) = &x.reference {
+            h.push_str(" <span class=\"date\">· ");
+            esc(
+                h,
+                &msg.format(Msg::ExceptionReference, &[("reference", Arg::Str(r))]),
+            );
+            h.push_str("</span>");
+        }
+        let (class, state) = if x.is_active() {
+            ("badge exc", Msg::ExceptionStateActive)
+        } else {
+            ("badge exc expired", Msg::ExceptionStateExpired)
+        };
+        let _ = write!(h, " <span class=\"{class}\">");
+        esc(h, &msg.get(state));
+        h.push_str("</span></dd>");
     }
     label(h, Msg::DetailLocation);
     let loc = &f.location;
@@ -963,6 +990,21 @@ fn link(h: &mut String, url: &str, text: &str) {
 }
 
 fn problems(h: &mut String, report: &Report, msg: &Messages) {
+    if !report.warnings.is_empty() {
+        h.push_str(
+            "<section class=\"warnings\" aria-labelledby=\"h-warnings\"><h2 id=\"h-warnings\">",
+        );
+        esc(h, &msg.get(Msg::HtmlWarnings));
+        h.push_str("</h2><ul>");
+        for w in &report.warnings {
+            h.push_str("<li><code>");
+            esc(h, &w.code);
+            h.push_str("</code>: ");
+            bdi(h, &w.message);
+            h.push_str("</li>");
+        }
+        h.push_str("</ul></section>\n");
+    }
     if report.errors.is_empty() {
         return;
     }
@@ -1042,6 +1084,7 @@ fn ui_strings(msg: &Messages) -> BTreeMap<&'static str, String> {
         ("overdue", Msg::Overdue),
         ("item", Msg::ColItem),
         ("excepted", Msg::Excepted),
+        ("exceptionExpired", Msg::ExceptionExpired),
         ("details", Msg::DetailsShow),
         ("evidence", Msg::DetailEvidence),
         ("acts", Msg::DetailActs),

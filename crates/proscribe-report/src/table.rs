@@ -430,7 +430,33 @@ impl Table<'_> {
                     &[("id", Arg::Str(&x.id)), ("reason", Arg::Str(&x.reason))],
                 ),
             };
-            self.field(Msg::LabelException, &words(&text, PLAIN))?;
+            let mut body = words(&text, PLAIN);
+            if !x.approved_by.is_empty() {
+                body.extend(words(
+                    &format!(
+                        "· {}",
+                        self.msg.format(
+                            Msg::ExceptionApprovedBy,
+                            &[("who", Arg::Str(&x.approved_by))]
+                        )
+                    ),
+                    PLAIN,
+                ));
+            }
+            if let Some(r) = &x.reference {
+                body.extend(words(
+                    &format!(
+                        "· {}",
+                        self.msg
+                            .format(Msg::ExceptionReference, &[("reference", Arg::Str(r))])
+                    ),
+                    PLAIN,
+                ));
+            }
+            if !x.is_active() {
+                body.push((self.msg.get(Msg::ExceptionExpired).to_uppercase(), OVERDUE));
+            }
+            self.field(Msg::LabelException, &body)?;
         }
         Ok(())
     }
@@ -455,6 +481,14 @@ impl Table<'_> {
                     ("review", Arg::Num(s.by_status.review)),
                 ],
             )
+        };
+        let text = if s.excepted > 0 {
+            format!(
+                "{text} ({})",
+                self.msg.count(Msg::SummaryExcepted, s.excepted)
+            )
+        } else {
+            text
         };
         let style = if s.by_status.banned > 0 {
             status_style(Status::Banned)

@@ -5,6 +5,9 @@
 //! `--fail-on`, `1` findings at or above it, `2` a usage error or an unreadable input.
 
 mod catalog_cmd;
+mod plan;
+mod policy_cmd;
+mod probe;
 mod scan;
 
 use std::path::PathBuf;
@@ -27,6 +30,56 @@ enum Command {
     /// Inspect or check the catalog of vendors, products and acts.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Ask network devices who made them, and write an inventory (or judge it with --scan).
+    #[command(subcommand)]
+    Probe(probe::ProbeCommand),
+    /// List the built-in policy presets, or show a policy as it will be applied.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Make a removal plan from one or more JSON reports.
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// List the built-in presets.
+    List,
+    /// Show a policy with everything it builds on resolved: acts, overrides, exceptions.
+    Show {
+        /// A preset name (see `proscribe policy list`) or a policy file.
+        policy: PathBuf,
+        #[command(flatten)]
+        opt: CatalogOpt,
+        /// Judge exceptions as of this day (YYYY-MM-DD) instead of today.
+        #[arg(long, value_name = "DATE")]
+        today: Option<chrono::NaiveDate>,
+    },
+}
+
+/// Arguments of `proscribe plan`.
+#[derive(Debug, clap::Args)]
+struct PlanArgs {
+    /// JSON reports (`proscribe scan --format json`), one per host or scan.
+    #[arg(required = true, value_name = "REPORT")]
+    reports: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
+    format: PlanFormat,
+    /// Write the plan to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    opt: CatalogOpt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PlanFormat {
+    /// One section per vendor and product, with a table of hosts and items.
+    Markdown,
+    /// One row per item to remove.
+    Csv,
+    /// The `proscribe.plan/1` JSON document.
+    Json,
 }
 
 /// Arguments of `proscribe scan`.
@@ -44,8 +97,10 @@ struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Policy file selecting acts and overriding statuses (default: every act applies).
-    #[arg(long, value_name = "FILE")]
+    /// Policy: a built-in preset name (`proscribe policy list`) or a policy file
+    /// selecting acts, overriding statuses and granting exceptions (default: every act
+    /// applies).
+    #[arg(long, value_name = "NAME|FILE")]
     policy: Option<PathBuf>,
     /// Use the catalog in DIR instead of the built-in one.
     #[arg(long, value_name = "DIR", env = "PROSCRIBE_CATALOG")]
@@ -73,6 +128,12 @@ enum OutputFormat {
     Html,
     /// The `proscribe.report/1` JSON report.
     Json,
+    /// SARIF 2.1.0, for code-scanning services and IDEs.
+    Sarif,
+    /// One row per finding, safe to open in a spreadsheet.
+    Csv,
+    /// A summary and tables in GitHub Flavored Markdown.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,6 +191,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Catalog(cmd) => catalog_cmd::run(&cmd),
+        Command::Probe(cmd) => probe::run(&cmd),
+        Command::Policy(cmd) => policy_cmd::run(&cmd),
+        Command::Plan(args) => plan::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

@@ -16,7 +16,7 @@ use crate::{ColorChoice, FailOn, Outcome, OutputFormat, ScanArgs};
 pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let catalog = crate::load_catalog(args.catalog.as_deref())?;
     let policy = match &args.policy {
-        Some(path) => Policy::from_file(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
+        Some(path) => Policy::load(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
         None => Policy::all(),
     };
     let forced = match &args.input_type {
@@ -48,7 +48,32 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
             .collect()
     };
     let inventory = proscribe_collect::collect(&targets, Options { forced });
+    judge_and_report(args, &catalog, &policy, &matcher, now, &inventory)
+}
 
+/// Matches, judges and reports an inventory collected elsewhere (`scan`, `probe --scan`).
+pub(crate) fn report_inventory(
+    args: &ScanArgs,
+    inventory: &proscribe_model::Inventory,
+) -> anyhow::Result<Outcome> {
+    let catalog = crate::load_catalog(args.catalog.as_deref())?;
+    let policy = match &args.policy {
+        Some(path) => Policy::load(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => Policy::all(),
+    };
+    let matcher = Matcher::compile(&catalog)
+        .map_err(|e| anyhow::anyhow!("cannot compile the catalog: {e}"))?;
+    judge_and_report(args, &catalog, &policy, &matcher, now()?, inventory)
+}
+
+fn judge_and_report(
+    args: &ScanArgs,
+    catalog: &proscribe_catalog::Catalog,
+    policy: &Policy,
+    matcher: &Matcher,
+    now: DateTime<Utc>,
+    inventory: &proscribe_model::Inventory,
+) -> anyhow::Result<Outcome> {
     let today = now.date_naive();
     let findings: Vec<_> = inventory
         .items
@@ -57,14 +82,29 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
             matcher
                 .find(item)
                 .into_iter()
-                .filter_map(|m| policy.judge(&catalog, &m, item, today))
+                .filter_map(|m| policy.judge(catalog, &m, item, today))
                 .collect::<Vec<_>>()
         })
         .collect();
-    let report = Report::new(&catalog, &inventory, findings, now);
+    let mut report = Report::new(catalog, inventory, findings, now);
+    let host = report.host.as_ref().and_then(|h| h.hostname.clone());
+    let warnings = policy.apply_exceptions(&mut report.findings, host.as_deref(), today);
+    report.summary.excepted = report.findings.iter().filter(|f| f.is_excepted()).count();
+    report.warnings = warnings
+        .into_iter()
+        .map(|w| proscribe_report::ReportWarning {
+            code: w.code.to_owned(),
+            message: w.message,
+        })
+        .collect();
 
     for e in &report.errors {
         eprintln!("proscribe: error: {}: {}", e.target, e.reason);
+    }
+    if !args.quiet {
+        for w in &report.warnings {
+            eprintln!("proscribe: warning: {}", w.message);
+        }
     }
     if !args.quiet {
         write_report(args, &report)?;
@@ -91,6 +131,18 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
     match args.format {
         OutputFormat::Html => proscribe_report::render_html(report, &mut out, lang)?,
         OutputFormat::Json => proscribe_report::render_json(report, &mut out)?,
+        OutputFormat::Sarif => {
+            let cwd = std::env::current_dir().ok();
+            proscribe_report::render_sarif(
+                report,
+                &mut out,
+                proscribe_report::SarifOptions {
+                    base: cwd.as_deref(),
+                },
+            )?;
+        }
+        OutputFormat::Csv => proscribe_report::render_csv(report, &mut out)?,
+        OutputFormat::Markdown => proscribe_report::render_markdown(report, &mut out)?,
         OutputFormat::Table => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -122,7 +174,12 @@ fn outcome(report: &Report, fail_on: FailOn) -> Outcome {
         FailOn::Review => Status::Review,
         FailOn::Never => return Outcome::Clean,
     };
-    if report.findings.iter().any(|f| f.status >= threshold) {
+    // Findings under an active exception are listed but never fail the scan.
+    if report
+        .findings
+        .iter()
+        .any(|f| f.status >= threshold && !f.is_excepted())
+    {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -130,7 +187,7 @@ fn outcome(report: &Report, fail_on: FailOn) -> Outcome {
 }
 
 /// The time the report is made at; `PROSCRIBE_NOW` (RFC 3339) pins it for reproducible reports.
-fn now() -> anyhow::Result<DateTime<Utc>> {
+pub(crate) fn now() -> anyhow::Result<DateTime<Utc>> {
     match std::env::var("PROSCRIBE_NOW") {
         Ok(s) => Ok(DateTime::parse_from_rfc3339(&s)
             .with_context(|| format!("PROSCRIBE_NOW=`{s}` is not an RFC 3339 time"))?

@@ -67,7 +67,7 @@ fn out_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Runs `proscribe scan --format html` from `cwd`; returns the exit code.
+/// Runs `proscribe scan --format html --lang en` from `cwd`; returns the exit code.
 fn scan_html(cwd: &Path, args: &[&str], out: &Path) -> i32 {
     let status = Command::new(env!("CARGO_BIN_EXE_proscribe"))
         .current_dir(cwd)
@@ -105,6 +105,11 @@ fn check(modules: &Path, report: &Path, shot: &Path) -> Value {
         seen["failure"]
     );
     seen
+}
+
+/// The item name in the item cell (the kind follows it).
+fn first_word(cell: &str) -> &str {
+    cell.split_whitespace().next().unwrap_or_default()
 }
 
 fn texts(rows: &Value) -> Vec<Vec<String>> {
@@ -196,7 +201,7 @@ fn html_report_in_chromium() {
     assert_eq!(rows.len(), 12);
     let kesl = rows
         .iter()
-        .find(|r| r[3].starts_with("kesl ") && r[5].starts_with("dpkg/status"))
+        .find(|r| first_word(&r[3]) == "kesl" && r[5].starts_with("dpkg/status"))
         .expect("a row for kesl from dpkg/status");
     assert!(kesl[0].contains("BANNED"), "{kesl:?}");
     assert_eq!(kesl[1], "AO Kaspersky Lab");
@@ -230,7 +235,7 @@ fn html_report_in_chromium() {
     // Filtering hides rows.
     let filtered = texts(&seen["filteredText"]);
     assert_eq!(filtered.len(), 5);
-    assert!(filtered.iter().all(|r| r[3].starts_with("klnagent64")));
+    assert!(filtered.iter().all(|r| first_word(&r[3]) == "klnagent64"));
     assert_eq!(seen["filteredRestricted"].as_array().unwrap().len(), 0);
     assert_eq!(seen["noMatchVisible"], true);
     assert_eq!(seen["filteredOverdue"], 12);
@@ -326,4 +331,79 @@ fn html_report_with_hostile_names_in_chromium() {
         .find(|r| r[3].starts_with("<img"))
         .expect("the hostile name is shown as text");
     assert!(hostile[4].contains("</script>") && hostile[4].contains('\u{2401}'));
+}
+
+/// A policy with exceptions: active ones mark their findings "excepted" (the findings stay
+/// listed), an expired one says so in the row and in a warning, and an unmatched one is a
+/// warning on the page.
+#[test]
+fn html_report_with_exceptions_in_chromium() {
+    let Some(modules) = tooling_or_skip("html_report_with_exceptions_in_chromium") else {
+        return;
+    };
+    let dir = out_dir("html-browser-exceptions");
+    let policy = dir.join("policy.toml");
+    std::fs::write(
+        &policy,
+        r#"preset = "us-federal"
+
+[[exception]]
+id = "EX-LAB"
+vendor = "kaspersky"
+item = "kesl*"
+until = 2027-03-31
+reason = "Malware-analysis lab"
+approved_by = "CISO"
+reference = "CHG-20260114-7"
+
+[[exception]]
+id = "EX-OLD"
+product = "kaspersky-security-center"
+until = 2026-06-30
+reason = "Migration"
+approved_by = "CIO"
+
+[[exception]]
+id = "EX-GONE"
+vendor = "huawei"
+until = 2027-01-01
+reason = "Switches being replaced"
+approved_by = "CIO"
+"#,
+    )
+    .unwrap();
+    let report = dir.join("report.html");
+    let policy_arg = policy.to_str().unwrap();
+    let code = scan_html(
+        &fixtures(),
+        &["--policy", policy_arg, "dpkg/status"],
+        &report,
+    );
+    assert_eq!(code, 1, "the expired exception's finding still fails the scan");
+    let seen = check(&modules, &report, &dir.join("report.png"));
+    assert_eq!(seen["cards"]["findings"], 3);
+    assert_eq!(seen["cards"]["excepted"], 2);
+    let rows = texts(&seen["rows"]);
+    let status_of = |name: &str| {
+        rows.iter()
+            .find(|r| first_word(&r[3]) == name)
+            .map(|r| r[0].clone())
+            .unwrap_or_else(|| panic!("a row for {name}: {rows:?}"))
+    };
+    assert!(status_of("kesl").ends_with("excepted"), "{rows:?}");
+    assert!(status_of("kesl-gui").ends_with("excepted"), "{rows:?}");
+    assert!(status_of("klnagent64").ends_with("exception expired"), "{rows:?}");
+    let warnings = seen["warningsSection"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    let warning = |code: &str| {
+        warnings
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|w| w.starts_with(code))
+            .unwrap_or_else(|| panic!("a {code} warning: {warnings:?}"))
+    };
+    assert!(warning("exception-expired").contains("EX-OLD"));
+    assert!(warning("exception-unmatched").contains("EX-GONE"));
+    assert_eq!(seen["consoleErrors"], Value::Array(vec![]));
+    assert_eq!(seen["requests"], Value::Array(vec![]));
 }

@@ -120,9 +120,8 @@
   }
 
   function exceptionBadge(x) {
-    var b = el("span", "badge exc", ui.excepted);
-    if (x.state === "expired") b.className += " expired";
-    return b;
+    return x.state === "expired" ? el("span", "badge exc expired", ui.exceptionExpired)
+      : el("span", "badge exc", ui.excepted);
   }
 
   function rowNodes(i) {
