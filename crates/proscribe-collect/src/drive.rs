@@ -25,6 +25,9 @@ pub enum Target {
 pub struct Options {
     /// Read every file target with this collector instead of sniffing (`--type`).
     pub forced: Option<&'static dyn Collector>,
+    /// `--map COLUMN=FIELD`: how the columns of a CSV file map to item fields when its
+    /// headers are not recognised. Lives for the whole run, so options stay `Copy`.
+    pub columns: &'static [crate::import::csv::ColumnMap],
 }
 
 /// How deep a folder of inventory files is searched.
@@ -83,16 +86,16 @@ fn collect_path(path: &Path, options: Options, inv: &mut Inventory) {
         is_dir: true,
     };
     if let Some(forced) = options.forced {
-        run(forced, &dir_input, inv);
+        run(forced, &dir_input, options, inv);
         return;
     }
     if let Some(collector) = best_sniff(&dir_input) {
-        run(collector, &dir_input, inv);
+        run(collector, &dir_input, options, inv);
     } else if is_mounted_root(path) {
         inv.host = Some(host_of(path));
         collect_root(path, &target, inv);
     } else {
-        collect_folder(path, &target, 0, inv);
+        collect_folder(path, &target, 0, options, inv);
     }
 }
 
@@ -116,7 +119,8 @@ fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
             let Ok(meta) = std::fs::metadata(&real) else {
                 continue;
             };
-            if !seen.insert(real.clone()) {
+            // Per collector: several collectors read the same folder (`Users`, `home`).
+            if !seen.insert((collector.name(), real.clone())) {
                 continue;
             }
             // Name the path as the user knows it; read the one the image's links lead to.
@@ -140,12 +144,17 @@ fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
                 head: &head,
                 is_dir: meta.is_dir(),
             };
-            run(*collector, &input, inv);
+            run(*collector, &input, Options::default(), inv);
         }
     }
 }
 
-fn collect_folder(dir: &Path, target: &str, depth: usize, inv: &mut Inventory) {
+fn collect_folder(dir: &Path, target: &str, depth: usize, options: Options, inv: &mut Inventory) {
+    // `--type` names the format of the targets, not of every file inside a folder.
+    let options = Options {
+        forced: None,
+        ..options
+    };
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -167,12 +176,12 @@ fn collect_folder(dir: &Path, target: &str, depth: usize, inv: &mut Inventory) {
                 is_dir: true,
             };
             if let Some(c) = best_sniff(&input) {
-                run(c, &input, inv);
+                run(c, &input, options, inv);
             } else if depth < MAX_FOLDER_DEPTH {
-                collect_folder(&path, target, depth + 1, inv);
+                collect_folder(&path, target, depth + 1, options, inv);
             }
         } else {
-            collect_file(&path, &display, target, Options::default(), inv);
+            collect_file(&path, &display, target, options, inv);
         }
     }
 }
@@ -193,7 +202,7 @@ fn collect_file(path: &Path, display: &str, target: &str, options: Options, inv:
         is_dir: false,
     };
     if let Some(forced) = options.forced {
-        run(forced, &input, inv);
+        run(forced, &input, options, inv);
         return;
     }
     if head.is_empty() {
@@ -202,7 +211,7 @@ fn collect_file(path: &Path, display: &str, target: &str, options: Options, inv:
         return;
     }
     match best_sniff(&input) {
-        Some(collector) => run(collector, &input, inv),
+        Some(collector) => run(collector, &input, options, inv),
         None => {
             let tried: Vec<&str> = COLLECTORS.iter().map(|c| c.name()).collect();
             inv.errors.push(error(
@@ -224,10 +233,12 @@ fn best_sniff(input: &Input<'_>) -> Option<&'static dyn Collector> {
         .map(|(_, c)| c)
 }
 
-fn run(collector: &dyn Collector, input: &Input<'_>, inv: &mut Inventory) {
+fn run(collector: &dyn Collector, input: &Input<'_>, options: Options, inv: &mut Inventory) {
     let mut items: Vec<Item> = Vec::new();
     // A panic is a bug, but it must cost one input, not the run.
-    let result = catch_unwind(AssertUnwindSafe(|| collector.collect(input, &mut items)));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        collector.collect_with(input, &options, &mut items)
+    }));
     let count = items.len();
     inv.items.append(&mut items);
     inv.targets.push(TargetSummary {

@@ -11,12 +11,18 @@
 //! [`InputError`](proscribe_model::InputError) and the other inputs are still collected.
 #![deny(missing_docs)]
 
+pub mod browser;
+pub mod certs;
 mod drive;
+pub mod import;
 pub mod inventory;
 pub mod linux;
+pub mod macos;
+pub mod mobile;
 pub mod registry;
 pub mod rootfs;
 mod sniff;
+mod walk;
 
 pub use drive::{collect, Options, Target};
 pub use sniff::{head_of, Confidence, Input, HEAD_LEN};
@@ -75,4 +81,19 @@ pub trait Collector: Sync {
     /// # Errors
     /// When the input cannot be read or is damaged; items already pushed stay valid.
     fn collect(&self, input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), CollectError>;
+
+    /// Like [`Collector::collect`], with the user's [`Options`] (the CSV importer reads
+    /// `--map` from them). Collectors that need no options keep this default.
+    ///
+    /// # Errors
+    /// As [`Collector::collect`].
+    fn collect_with(
+        &self,
+        input: &Input<'_>,
+        options: &Options,
+        sink: &mut dyn Sink,
+    ) -> Result<(), CollectError> {
+        let _ = options;
+        self.collect(input, sink)
+    }
 }

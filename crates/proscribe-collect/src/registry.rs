@@ -8,7 +8,23 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::rpm::Rpm,
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
+    &crate::certs::Certificates,
+    &crate::macos::MacApps,
+    &crate::macos::MacReceipts,
+    &crate::macos::Launchd,
+    &crate::macos::PlistFile,
+    &crate::browser::ChromiumExtensions,
+    &crate::browser::FirefoxExtensions,
+    &crate::mobile::PmList,
+    &crate::mobile::DumpsysPackage,
+    &crate::mobile::IntuneCsv,
+    &crate::linux::systemd::Systemd,
+    &crate::linux::live::Processes,
+    &crate::linux::live::KernelModules,
     &crate::inventory::ProscribeInventory,
+    &crate::import::osquery::Osquery,
+    &crate::import::fleet::Fleet,
+    &crate::import::csv::Csv,
 ];
 
 /// A collector by its name (the `--type` value).

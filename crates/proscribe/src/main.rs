@@ -91,6 +91,11 @@ struct ScanArgs {
     /// Read file targets as this format instead of detecting it.
     #[arg(long = "type", value_name = "FORMAT")]
     input_type: Option<String>,
+    /// Say what a CSV column holds when its header is not recognised, e.g.
+    /// `--map "Soft=name" --map "Maker=publisher"` (repeatable; fields: name, version,
+    /// publisher, host, app-id, platform, ignore, or an identifier type such as bundle-id).
+    #[arg(long = "map", value_name = "COLUMN=FIELD", value_parser = parse_column_map)]
+    map: Vec<proscribe_collect::import::csv::ColumnMap>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -204,6 +209,10 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn parse_column_map(spec: &str) -> Result<proscribe_collect::import::csv::ColumnMap, String> {
+    proscribe_collect::import::csv::ColumnMap::parse(spec)
 }
 
 /// Loads the catalog from `dir`, or the built-in one.

@@ -47,7 +47,9 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
             })
             .collect()
     };
-    let inventory = proscribe_collect::collect(&targets, Options { forced });
+    // The mapping lives for the whole run; leaking it once keeps `Options` `Copy`.
+    let columns: &'static [_] = Box::leak(args.map.clone().into_boxed_slice());
+    let inventory = proscribe_collect::collect(&targets, Options { forced, columns });
     judge_and_report(args, &catalog, &policy, &matcher, now, &inventory)
 }
 
