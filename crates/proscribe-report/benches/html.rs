@@ -7,6 +7,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use proscribe_report::i18n::Lang;
 use proscribe_report::render_html;
 
+#[path = "common/synth.rs"]
 mod synth;
 
 const N: usize = 100_000;

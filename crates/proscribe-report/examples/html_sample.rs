@@ -3,7 +3,7 @@
 
 use std::io::{BufWriter, Write};
 
-#[path = "../benches/synth.rs"]
+#[path = "../benches/common/synth.rs"]
 mod synth;
 
 fn main() -> std::io::Result<()> {

@@ -379,7 +379,10 @@ approved_by = "CIO"
         &["--policy", policy_arg, "dpkg/status"],
         &report,
     );
-    assert_eq!(code, 1, "the expired exception's finding still fails the scan");
+    assert_eq!(
+        code, 1,
+        "the expired exception's finding still fails the scan"
+    );
     let seen = check(&modules, &report, &dir.join("report.png"));
     assert_eq!(seen["cards"]["findings"], 3);
     assert_eq!(seen["cards"]["excepted"], 2);
@@ -392,7 +395,10 @@ approved_by = "CIO"
     };
     assert!(status_of("kesl").ends_with("excepted"), "{rows:?}");
     assert!(status_of("kesl-gui").ends_with("excepted"), "{rows:?}");
-    assert!(status_of("klnagent64").ends_with("exception expired"), "{rows:?}");
+    assert!(
+        status_of("klnagent64").ends_with("exception expired"),
+        "{rows:?}"
+    );
     let warnings = seen["warningsSection"].as_array().unwrap();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     let warning = |code: &str| {
