@@ -1,6 +1,7 @@
 //! Renders the findings of a scan: the `proscribe.report/1` JSON report, a terminal table,
-//! SARIF 2.1.0 for code-scanning tools, CSV for spreadsheets and Markdown for tickets and
-//! wikis (and, from the same [`Report`], the removal plan as CSV and Markdown).
+//! SARIF 2.1.0 for code-scanning tools, CSV for spreadsheets, Markdown for tickets and
+//! wikis (and, from the same [`Report`], the removal plan as CSV and Markdown), and a
+//! self-contained HTML page; fixed text comes in several languages ([`i18n`]).
 //!
 //! [`Report`] is the contract (section 6 of the design): scripts, CI pipelines and the
 //! fleet database read it, so its shape changes only with a new schema version. Its JSON
@@ -11,6 +12,8 @@
 #![deny(missing_docs)]
 
 mod csv;
+mod html;
+pub mod i18n;
 mod markdown;
 mod sarif;
 mod table;
@@ -28,6 +31,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
 pub use self::csv::{render_csv, render_plan_csv, CSV_COLUMNS, PLAN_CSV_COLUMNS};
+pub use html::{render_html, NOSCRIPT_ROWS};
 pub use markdown::{render_markdown, render_plan_markdown};
 pub use sarif::{render_sarif, SarifOptions, SARIF_SCHEMA_URI};
 pub use table::{render_table, TableStyle};

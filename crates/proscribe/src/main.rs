@@ -116,6 +116,10 @@ struct ScanArgs {
     /// Print nothing but errors; the exit status tells the result.
     #[arg(short, long)]
     quiet: bool,
+    /// Language of the report text: en, de, fr or ja (default: from LC_ALL, LC_MESSAGES
+    /// or LANG, else en). Vendor, product and act names stay as the catalog sources them.
+    #[arg(long, value_name = "LANG")]
+    lang: Option<proscribe_report::i18n::Lang>,
     /// Colour in the table: auto (when standard output is a terminal), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -125,6 +129,8 @@ struct ScanArgs {
 enum OutputFormat {
     /// A readable table grouped by status and vendor.
     Table,
+    /// A self-contained HTML page: summary, charts, a sortable and filterable table.
+    Html,
     /// The `proscribe.report/1` JSON report.
     Json,
     /// SARIF 2.1.0, for code-scanning services and IDEs.

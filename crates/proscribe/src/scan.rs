@@ -127,7 +127,11 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
             std::io::stdout().is_terminal(),
         ),
     };
+    let lang = args
+        .lang
+        .unwrap_or_else(proscribe_report::i18n::Lang::from_env);
     match args.format {
+        OutputFormat::Html => proscribe_report::render_html(report, &mut out, lang)?,
         OutputFormat::Json => proscribe_report::render_json(report, &mut out)?,
         OutputFormat::Sarif => {
             let cwd = std::env::current_dir().ok();
@@ -151,7 +155,7 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
             proscribe_report::render_table(
                 report,
                 &mut out,
-                proscribe_report::TableStyle { color, width },
+                proscribe_report::TableStyle { color, width, lang },
             )?;
         }
     }
