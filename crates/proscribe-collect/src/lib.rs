@@ -23,6 +23,7 @@ pub mod registry;
 pub mod rootfs;
 mod sniff;
 mod walk;
+pub mod windows;
 
 pub use drive::{collect, Options, Target};
 pub use sniff::{head_of, Confidence, Input, HEAD_LEN};
@@ -73,7 +74,9 @@ pub trait Collector: Sync {
 
     /// Paths, relative to a filesystem root, that this collector reads when it scans a
     /// machine or a mounted image (`var/lib/dpkg/status`). Checked in order; every path
-    /// that exists is collected.
+    /// that exists is collected. A component `*` matches every entry of a directory
+    /// (`Users/*/NTUSER.DAT`); a component missing with its exact spelling is matched
+    /// ignoring ASCII case (Windows images).
     fn root_paths(&self) -> &'static [&'static str];
 
     /// Reads `input` and pushes every item found into `sink`.

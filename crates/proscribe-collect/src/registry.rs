@@ -8,6 +8,8 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::rpm::Rpm,
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
+    &crate::windows::RegistryHive,
+    &crate::windows::RegExport,
     &crate::certs::Certificates,
     &crate::macos::MacApps,
     &crate::macos::MacReceipts,
