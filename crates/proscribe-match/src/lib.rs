@@ -50,6 +50,7 @@
 mod ids;
 mod matcher;
 mod normalize;
+mod oui;
 
 pub use matcher::{CompileError, Matcher};
 pub use normalize::{normalize, words};
