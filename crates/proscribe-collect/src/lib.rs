@@ -12,7 +12,9 @@
 #![deny(missing_docs)]
 
 mod drive;
+pub mod hw;
 pub mod linux;
+pub mod net;
 pub mod registry;
 mod sniff;
 
@@ -67,6 +69,14 @@ pub trait Collector: Sync {
     /// machine or a mounted image (`var/lib/dpkg/status`). Checked in order; every path
     /// that exists is collected.
     fn root_paths(&self) -> &'static [&'static str];
+
+    /// Paths, relative to `/`, that describe the running state of the machine proscribe
+    /// runs on (`proc/net/arp`, `sys/bus/usb/devices`). Read only when the target is this
+    /// machine, live: a mounted image has no running kernel, so the same paths under it
+    /// are absent or stale. None by default.
+    fn live_paths(&self) -> &'static [&'static str] {
+        &[]
+    }
 
     /// Reads `input` and pushes every item found into `sink`.
     ///

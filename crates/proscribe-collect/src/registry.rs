@@ -8,6 +8,12 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::rpm::Rpm,
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
+    &crate::net::nmap::Nmap,
+    &crate::net::neigh::Neigh,
+    &crate::net::dhcp::DhcpLeases,
+    &crate::net::lldp::Lldp,
+    &crate::hw::usb::Usb,
+    &crate::hw::pci::Pci,
 ];
 
 /// A collector by its name (the `--type` value).

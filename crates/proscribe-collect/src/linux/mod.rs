@@ -4,4 +4,4 @@ pub mod apk;
 pub mod dpkg;
 pub mod pacman;
 pub mod rpm;
-mod text;
+pub(crate) mod text;

@@ -1,0 +1,424 @@
+//! nmap XML output (`nmap -oX`): one network-device item per host that is up.
+//!
+//! The format is nmap's DTD (<https://nmap.org/book/nmap-dtd.html>): `<nmaprun>` holds
+//! `<host>` elements with `<address addr addrtype="ipv4|ipv6|mac" vendor>`,
+//! `<hostnames>`, `<ports>` (each `<port>` with `<state>`, `<service product version
+//! extrainfo>` and its `<cpe>`s, and `<script id output>`), `<os>` (`<osmatch>`) and
+//! `<hostscript>`. A scan of a /16 is tens of megabytes, so the file is read as a stream
+//! of XML events with one host in memory at a time; a file cut short (nmap still running,
+//! or killed) keeps every complete host before the cut.
+//!
+//! What becomes evidence: the MAC (matched by its IEEE block, not by nmap's vendor
+//! string, which is nmap's own lookup and goes to `attrs["nmap-mac-vendor"]`), service
+//! CPEs from version detection (`cpe` identifiers), and what the device sent, as `banner`
+//! identifiers: `http-server-header` (`http-server`), `http-title` (`http-title`), the
+//! `ssl-cert` subject (`tls-subject`), `snmp-sysdescr` (`snmp-sysdescr`), an SSH
+//! server's `banner` script output (`ssh`), `Server` headers in `fingerprint-strings`
+//! (`http-server`) and version detection's service product (`nmap-product`). Host names (reverse DNS) and OS guesses are
+//! `attrs` only: a PTR record or a fingerprint guess says nothing certain about the maker.
+
+use std::collections::BTreeMap;
+
+use proscribe_model::{Identifier, IdentifierKind, Item};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use super::{device, mac_id, push_banner};
+use crate::{CollectError, Collector, Confidence, Input, Sink};
+
+/// The nmap XML collector.
+pub struct Nmap;
+
+const NAME: &str = "nmap";
+
+impl Collector for Nmap {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    /// An XML document whose root element is `<nmaprun>`.
+    fn sniff(&self, input: &Input<'_>) -> Option<Confidence> {
+        if input.is_dir {
+            return None;
+        }
+        let text = String::from_utf8_lossy(input.head);
+        let text = text.trim_start_matches('\u{feff}').trim_start();
+        (text.starts_with('<') && text.contains("<nmaprun")).then_some(Confidence::High)
+    }
+
+    fn root_paths(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn collect(&self, input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), CollectError> {
+        if input.is_dir {
+            return Err(CollectError::format(
+                "is a directory: expected an nmap XML file (`nmap -oX`)",
+            ));
+        }
+        let file = std::fs::File::open(input.path)?;
+        let mut reader = Reader::from_reader(std::io::BufReader::with_capacity(256 * 1024, file));
+        reader.config_mut().trim_text(true);
+        let mut buf = Vec::new();
+        let mut state = State::default();
+        let mut hosts = 0usize;
+        loop {
+            let event = match reader.read_event_into(&mut buf) {
+                Ok(e) => e,
+                Err(e) => {
+                    return Err(CollectError::format(format!(
+                        "XML error at byte {}: {e}{}",
+                        reader.error_position(),
+                        read_so_far(hosts)
+                    )))
+                }
+            };
+            match event {
+                Event::Start(e) => {
+                    let name = e.local_name();
+                    let name = name.as_ref();
+                    if state.depth == 0 && name != b"nmaprun" {
+                        return Err(CollectError::format(format!(
+                            "root element is `<{}>`, not `<nmaprun>`: not an nmap XML file",
+                            String::from_utf8_lossy(name)
+                        )));
+                    }
+                    state.depth += 1;
+                    state.start(name, &e, false)?;
+                }
+                Event::Empty(e) => {
+                    let name = e.local_name();
+                    if state.depth == 0 {
+                        return Err(CollectError::format(format!(
+                            "root element is `<{}>`, not `<nmaprun>`: not an nmap XML file",
+                            String::from_utf8_lossy(name.as_ref())
+                        )));
+                    }
+                    state.start(name.as_ref(), &e, true)?;
+                }
+                Event::Text(t) => {
+                    if state.in_cpe {
+                        if let Ok(text) = t.decode() {
+                            state.cpe_text.push_str(&text);
+                        }
+                    }
+                }
+                Event::End(e) => {
+                    state.depth = state.depth.saturating_sub(1);
+                    match e.local_name().as_ref() {
+                        b"host" => {
+                            if let Some(host) = state.host.take() {
+                                if let Some(item) = host.into_item(input) {
+                                    sink.push(item);
+                                    hosts += 1;
+                                }
+                            }
+                        }
+                        b"cpe" => state.end_cpe(),
+                        b"nmaprun" => state.finished = true,
+                        b"port" => state.port = None,
+                        _ => {}
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        if !state.seen_root {
+            return Err(CollectError::format(
+                "no `<nmaprun>` element: not an nmap XML file",
+            ));
+        }
+        if !state.finished {
+            let inside = if state.host.is_some() {
+                " inside a `<host>`, which is left out"
+            } else {
+                ""
+            };
+            return Err(CollectError::format(format!(
+                "file ends before `</nmaprun>`{inside} (cut short, or nmap still running?){}",
+                read_so_far(hosts)
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn read_so_far(hosts: usize) -> String {
+    match hosts {
+        0 => String::new(),
+        1 => "; 1 host read before it".into(),
+        n => format!("; {n} hosts read before it"),
+    }
+}
+
+/// The reader's place in the document.
+#[derive(Default)]
+struct State {
+    depth: usize,
+    seen_root: bool,
+    finished: bool,
+    host: Option<Host>,
+    /// Protocol/port of the `<port>` being read, and its service name.
+    port: Option<(String, String)>,
+    in_cpe: bool,
+    cpe_in_os: bool,
+    in_os: bool,
+    cpe_text: String,
+}
+
+/// One `<host>` being read.
+#[derive(Default)]
+struct Host {
+    up: bool,
+    ipv4: Option<String>,
+    ipv6: Option<String>,
+    mac: Option<u64>,
+    mac_text: Option<String>,
+    attrs: BTreeMap<String, String>,
+    hostnames: Vec<String>,
+    identifiers: Vec<Identifier>,
+    banners: Vec<(&'static str, String)>,
+    os_best: Option<(u32, String)>,
+}
+
+impl State {
+    fn start(&mut self, name: &[u8], e: &BytesStart<'_>, empty: bool) -> Result<(), CollectError> {
+        match name {
+            b"nmaprun" => self.seen_root = true,
+            b"host" => {
+                self.host = Some(Host::default());
+                if empty {
+                    self.host = None;
+                }
+            }
+            _ => {}
+        }
+        let Some(host) = self.host.as_mut() else {
+            return Ok(());
+        };
+        match name {
+            b"status" => host.up = attr(e, b"state").as_deref() == Some("up"),
+            b"address" => {
+                let addr = attr(e, b"addr").unwrap_or_default();
+                match attr(e, b"addrtype").as_deref() {
+                    Some("ipv4") => host.ipv4 = Some(addr),
+                    Some("ipv6") => host.ipv6 = Some(addr),
+                    Some("mac") => {
+                        host.mac = proscribe_model::mac::parse(&addr);
+                        if host.mac.is_none() {
+                            host.attrs.insert("mac-unreadable".into(), addr.clone());
+                        }
+                        host.mac_text = Some(addr);
+                        if let Some(v) = attr(e, b"vendor") {
+                            host.attrs.insert("nmap-mac-vendor".into(), v);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            b"hostname" => {
+                if let Some(n) = attr(e, b"name") {
+                    if !host.hostnames.contains(&n) {
+                        host.hostnames.push(n);
+                    }
+                }
+            }
+            b"port" => {
+                let proto = attr(e, b"protocol").unwrap_or_default();
+                let port = attr(e, b"portid").unwrap_or_default();
+                self.port = (!empty).then(|| (format!("{proto}/{port}"), String::new()));
+            }
+            b"state" => {
+                if let Some((key, _)) = &self.port {
+                    if let Some(s) = attr(e, b"state") {
+                        host.attrs.insert(format!("port/{key}/state"), s);
+                    }
+                }
+            }
+            b"service" => {
+                if let Some((key, service)) = self.port.as_mut() {
+                    *service = attr(e, b"name").unwrap_or_default();
+                    let text: Vec<String> =
+                        [b"name" as &[u8], b"product", b"version", b"extrainfo"]
+                            .iter()
+                            .filter_map(|k| attr(e, k))
+                            .filter(|v| !v.is_empty())
+                            .collect();
+                    host.attrs.insert(format!("port/{key}"), text.join(" "));
+                    // Version detection's product: what nmap read from the service's own
+                    // response (a probe match, or the `Server` header it copied).
+                    if let Some(product) = attr(e, b"product").filter(|p| !p.trim().is_empty()) {
+                        host.banners
+                            .push(("nmap-product", product.trim().to_owned()));
+                    }
+                    for (k, label) in [
+                        (b"devicetype" as &[u8], "devicetype"),
+                        (b"ostype", "ostype"),
+                    ] {
+                        if let Some(v) = attr(e, k) {
+                            host.attrs.insert(format!("port/{key}/{label}"), v);
+                        }
+                    }
+                }
+            }
+            b"cpe" => {
+                self.in_cpe = !empty;
+                self.cpe_in_os = self.in_os;
+                self.cpe_text.clear();
+            }
+            b"os" => self.in_os = !empty,
+            b"osmatch" => {
+                let name = attr(e, b"name").unwrap_or_default();
+                let acc: u32 = attr(e, b"accuracy")
+                    .and_then(|a| a.parse().ok())
+                    .unwrap_or(0);
+                if host.os_best.as_ref().is_none_or(|(best, _)| acc > *best) {
+                    host.os_best = Some((acc, name));
+                }
+            }
+            b"script" => {
+                let id = attr(e, b"id").unwrap_or_default();
+                let output = attr(e, b"output").unwrap_or_default();
+                let service = self.port.as_ref().map(|(_, s)| s.as_str());
+                host.script(&id, &output, service);
+            }
+            b"elem" => {}
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn end_cpe(&mut self) {
+        if !self.in_cpe {
+            return;
+        }
+        self.in_cpe = false;
+        let cpe = self.cpe_text.trim().to_owned();
+        let Some(host) = self.host.as_mut() else {
+            return;
+        };
+        if cpe.is_empty() {
+            return;
+        }
+        if self.cpe_in_os {
+            // An OS fingerprint's CPE is a guess with an accuracy, not an identification.
+            let list = host.attrs.entry("os-cpe".into()).or_default();
+            if !list.split(' ').any(|c| c == cpe) {
+                if !list.is_empty() {
+                    list.push(' ');
+                }
+                list.push_str(&cpe);
+            }
+        } else {
+            let id = Identifier::new(IdentifierKind::Cpe, cpe);
+            if !host.identifiers.contains(&id) {
+                host.identifiers.push(id);
+            }
+        }
+    }
+}
+
+impl Host {
+    /// Records what one script printed.
+    fn script(&mut self, id: &str, output: &str, service: Option<&str>) {
+        match id {
+            "http-server-header" => {
+                for line in output.lines() {
+                    self.banners.push(("http-server", line.trim().to_owned()));
+                }
+            }
+            "http-title" => {
+                let title = output.lines().next().unwrap_or_default().trim();
+                // nmap's own words when there is no title are not the device's.
+                if !title.starts_with("Site doesn't have a title") && !title.is_empty() {
+                    self.banners.push(("http-title", title.to_owned()));
+                }
+            }
+            "ssl-cert" => {
+                if let Some(subject) = output
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("Subject:"))
+                {
+                    self.banners
+                        .push(("tls-subject", subject.trim().to_owned()));
+                }
+            }
+            "snmp-sysdescr" => {
+                // The script appends `System uptime: …` on its own line.
+                let descr: Vec<&str> = output
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("System uptime:"))
+                    .collect();
+                self.banners
+                    .push(("snmp-sysdescr", descr.join("\n").trim().to_owned()));
+            }
+            "fingerprint-strings" => {
+                // The raw responses of a service nmap could not name: an HTTP `Server`
+                // header in them is the device's own words.
+                for line in output.lines() {
+                    if let Some(v) = line.trim().strip_prefix("Server:") {
+                        self.banners.push(("http-server", v.trim().to_owned()));
+                    }
+                }
+            }
+            "banner" if service == Some("ssh") => {
+                self.banners.push(("ssh", output.trim().to_owned()));
+            }
+            "ssh-hostkey" => {
+                let keys: Vec<&str> = output
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                self.attrs.insert("ssh-hostkey".into(), keys.join("; "));
+            }
+            _ => {}
+        }
+    }
+
+    fn into_item(self, input: &Input<'_>) -> Option<Item> {
+        if !self.up {
+            return None;
+        }
+        let name = self
+            .ipv4
+            .clone()
+            .or_else(|| self.ipv6.clone())
+            .or_else(|| self.mac.map(proscribe_model::mac::format))
+            .or_else(|| self.mac_text.clone())?;
+        let mut item = device(input, NAME, &name, format!("host {name}"));
+        if let Some(mac) = self.mac {
+            item.identifiers.push(mac_id(mac));
+        }
+        item.identifiers.extend(self.identifiers);
+        for (eco, value) in &self.banners {
+            push_banner(&mut item, eco, value);
+        }
+        item.attrs = self.attrs;
+        if let Some(v4) = self.ipv4 {
+            item.attrs.insert("ipv4".into(), v4);
+        }
+        if let Some(v6) = self.ipv6 {
+            item.attrs.insert("ipv6".into(), v6);
+        }
+        if !self.hostnames.is_empty() {
+            item.attrs
+                .insert("hostnames".into(), self.hostnames.join(" "));
+        }
+        if let Some((acc, os)) = self.os_best {
+            item.attrs
+                .insert("os-guess".into(), format!("{os} ({acc}%)"));
+        }
+        Some(item)
+    }
+}
+
+/// The unescaped value of attribute `key`, if present and readable.
+fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == key)
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
