@@ -404,7 +404,8 @@ fn read_kea(reader: Box<dyn BufRead>, problems: &mut Problems) -> Result<Vec<Lea
                 continue;
             }
         };
-        let line = record.position().map_or(n + 2, |p| p.line() as usize);
+        // Kea writes one lease per line after the header.
+        let line = n + 2;
         let get = |c: Option<usize>| {
             c.and_then(|c| record.get(c))
                 .map(kea_unescape)

@@ -318,7 +318,8 @@ fn read_csv(
 ) -> Result<(), CollectError> {
     let mut first = String::new();
     reader.read_line(&mut first)?;
-    let rest: Box<dyn std::io::Read> = if first.starts_with("#TYPE") {
+    let type_line = first.starts_with("#TYPE");
+    let rest: Box<dyn std::io::Read> = if type_line {
         Box::new(reader)
     } else {
         Box::new(std::io::Cursor::new(first.into_bytes()).chain(reader))
@@ -345,7 +346,8 @@ fn read_csv(
             }
         };
         let get = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::to_owned);
-        let line = record.position().map_or(n + 2, |p| p.line() as usize);
+        // One record per line in this output: the header, then one per neighbour.
+        let line = n + 2 + usize::from(type_line);
         let ip = get(Some(ip_col)).unwrap_or_default();
         if !is_ip(&ip) {
             problems.push(format!(

@@ -57,6 +57,7 @@ impl Collector for Nmap {
             ));
         }
         let file = std::fs::File::open(input.path)?;
+        let len = file.metadata()?.len();
         let mut reader = Reader::from_reader(std::io::BufReader::with_capacity(256 * 1024, file));
         reader.config_mut().trim_text(true);
         let mut buf = Vec::new();
@@ -65,6 +66,8 @@ impl Collector for Nmap {
         loop {
             let event = match reader.read_event_into(&mut buf) {
                 Ok(e) => e,
+                // A tag cut by the end of the file is a file cut short, not bad XML.
+                Err(quick_xml::Error::Syntax(_)) if reader.buffer_position() >= len => Event::Eof,
                 Err(e) => {
                     return Err(CollectError::format(format!(
                         "XML error at byte {}: {e}{}",
@@ -97,11 +100,16 @@ impl Collector for Nmap {
                     state.start(name.as_ref(), &e, true)?;
                 }
                 Event::Text(t) => {
-                    if state.in_cpe {
-                        if let Ok(text) = t.decode() {
+                    if let Ok(text) = t.decode() {
+                        if state.in_cpe {
                             state.cpe_text.push_str(&text);
+                        } else if state.elem_key.is_some() {
+                            state.elem_text.push_str(&text);
                         }
                     }
+                }
+                Event::GeneralRef(r) => {
+                    state.general_ref(r.as_ref(), r.resolve_char_ref().ok().flatten())
                 }
                 Event::End(e) => {
                     state.depth = state.depth.saturating_sub(1);
@@ -115,6 +123,11 @@ impl Collector for Nmap {
                             }
                         }
                         b"cpe" => state.end_cpe(),
+                        b"elem" => state.end_elem(),
+                        b"table" => {
+                            state.tables.pop();
+                        }
+                        b"script" => state.end_script(),
                         b"nmaprun" => state.finished = true,
                         b"port" => state.port = None,
                         _ => {}
@@ -166,6 +179,16 @@ struct State {
     cpe_in_os: bool,
     in_os: bool,
     cpe_text: String,
+    /// The `<script>` being read (only those with child elements get here).
+    script: Option<String>,
+    /// Keys of the `<table>`s open inside it.
+    tables: Vec<String>,
+    elem_key: Option<String>,
+    elem_text: String,
+    /// `ssl-cert`'s subject as (attribute, value) pairs from `<table key="subject">`.
+    subject: Vec<(String, String)>,
+    /// `ssl-cert`'s subject line from its `output`, used when there is no table.
+    subject_line: Option<String>,
 }
 
 /// One `<host>` being read.
@@ -282,12 +305,87 @@ impl State {
                 let id = attr(e, b"id").unwrap_or_default();
                 let output = attr(e, b"output").unwrap_or_default();
                 let service = self.port.as_ref().map(|(_, s)| s.as_str());
-                host.script(&id, &output, service);
+                if id == "ssl-cert" {
+                    let line = output
+                        .lines()
+                        .find_map(|l| l.trim().strip_prefix("Subject:"))
+                        .map(|s| s.trim().to_owned());
+                    if empty {
+                        host.banners.extend(line.map(|l| ("tls-subject", l)));
+                    } else {
+                        self.subject_line = line;
+                        self.subject.clear();
+                    }
+                } else {
+                    host.script(&id, &output, service);
+                }
+                if !empty {
+                    self.script = Some(id);
+                    self.tables.clear();
+                }
             }
-            b"elem" => {}
+            b"table" => {
+                if !empty {
+                    self.tables.push(attr(e, b"key").unwrap_or_default());
+                }
+            }
+            b"elem" => {
+                if !empty {
+                    self.elem_key = Some(attr(e, b"key").unwrap_or_default());
+                    self.elem_text.clear();
+                }
+            }
             _ => {}
         }
         Ok(())
+    }
+
+    /// An entity or character reference inside element text.
+    fn general_ref(&mut self, name: &[u8], char_ref: Option<char>) {
+        let ch = match name {
+            b"amp" => Some('&'),
+            b"lt" => Some('<'),
+            b"gt" => Some('>'),
+            b"quot" => Some('"'),
+            b"apos" => Some('\''),
+            _ => char_ref,
+        };
+        let Some(ch) = ch else { return };
+        if self.in_cpe {
+            self.cpe_text.push(ch);
+        } else if self.elem_key.is_some() {
+            self.elem_text.push(ch);
+        }
+    }
+
+    fn end_elem(&mut self) {
+        let Some(key) = self.elem_key.take() else {
+            return;
+        };
+        if self.script.as_deref() == Some("ssl-cert") && self.tables == ["subject"] {
+            self.subject.push((key, self.elem_text.trim().to_owned()));
+        }
+    }
+
+    fn end_script(&mut self) {
+        let Some(id) = self.script.take() else {
+            return;
+        };
+        self.tables.clear();
+        if id != "ssl-cert" {
+            return;
+        }
+        let subject = std::mem::take(&mut self.subject);
+        let line = self.subject_line.take();
+        let Some(host) = self.host.as_mut() else {
+            return;
+        };
+        let dn = if subject.is_empty() {
+            line
+        } else {
+            Some(distinguished_name(&subject))
+        };
+        host.banners.extend(dn.map(|d| ("tls-subject", d)));
     }
 
     fn end_cpe(&mut self) {
@@ -334,15 +432,6 @@ impl Host {
                 // nmap's own words when there is no title are not the device's.
                 if !title.starts_with("Site doesn't have a title") && !title.is_empty() {
                     self.banners.push(("http-title", title.to_owned()));
-                }
-            }
-            "ssl-cert" => {
-                if let Some(subject) = output
-                    .lines()
-                    .find_map(|l| l.trim().strip_prefix("Subject:"))
-                {
-                    self.banners
-                        .push(("tls-subject", subject.trim().to_owned()));
                 }
             }
             "snmp-sysdescr" => {
@@ -413,6 +502,32 @@ impl Host {
         }
         Some(item)
     }
+}
+
+/// A subject as a distinguished name in the usual printed order (`CN=…,OU=…,O=…,L=…,
+/// ST=…,C=…`, RFC 4514 short names); nmap lists the attributes sorted by name, so the
+/// certificate's own order is not available. Other attributes follow by their nmap names.
+fn distinguished_name(subject: &[(String, String)]) -> String {
+    const ORDER: [(&str, &str); 6] = [
+        ("commonName", "CN"),
+        ("organizationalUnitName", "OU"),
+        ("organizationName", "O"),
+        ("localityName", "L"),
+        ("stateOrProvinceName", "ST"),
+        ("countryName", "C"),
+    ];
+    let mut parts: Vec<String> = Vec::new();
+    for (long, short) in ORDER {
+        for (_, v) in subject.iter().filter(|(k, _)| k == long) {
+            parts.push(format!("{short}={v}"));
+        }
+    }
+    for (k, v) in subject {
+        if !ORDER.iter().any(|(long, _)| long == k) {
+            parts.push(format!("{k}={v}"));
+        }
+    }
+    parts.join(",")
 }
 
 /// The unescaped value of attribute `key`, if present and readable.
