@@ -278,7 +278,8 @@ pub struct Signature {
     /// How to compare; `exact` when absent.
     #[serde(default = "default_match", rename = "match")]
     pub match_kind: MatchKind,
-    /// For `package`: only this ecosystem (`deb`, `rpm`, `apk`, `pacman`, `npm`…).
+    /// For `package`: only this ecosystem (`deb`, `rpm`, `apk`, `pacman`, `npm`…); for
+    /// `banner`: only this protocol field (`http-server`, `ssh`, `snmp-sysdescr`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ecosystem: Option<String>,
     /// Where this identifier is attested.

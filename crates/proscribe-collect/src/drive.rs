@@ -102,7 +102,7 @@ fn is_mounted_root(path: &Path) -> bool {
     COLLECTORS
         .iter()
         .flat_map(|c| c.root_paths())
-        .any(|rel| path.join(rel).exists())
+        .any(|rel| crate::rootfs::resolve_in_root(path, rel).is_some_and(|p| p.exists()))
 }
 
 fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
@@ -121,14 +121,18 @@ fn collect_paths(
     let mut seen = std::collections::HashSet::new();
     for collector in COLLECTORS {
         for rel in paths_of(*collector) {
-            let path = root.join(rel);
-            let Ok(meta) = std::fs::metadata(&path) else {
+            let Some(real) = crate::rootfs::resolve_in_root(root, rel) else {
                 continue;
             };
-            if !seen.insert(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
+            let Ok(meta) = std::fs::metadata(&real) else {
+                continue;
+            };
+            if !seen.insert(real.clone()) {
                 continue;
             }
-            let display = path.display().to_string();
+            // Name the path as the user knows it; read the one the image's links lead to.
+            let display = root.join(rel).display().to_string();
+            let path = real;
             let head = if meta.is_dir() {
                 Vec::new()
             } else {
@@ -279,7 +283,9 @@ fn describe_io(e: &std::io::Error) -> String {
 
 /// Host name and OS of a root, from `etc/hostname` and `etc/os-release`.
 fn host_of(root: &Path) -> Host {
-    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).ok();
+    let read = |rel: &str| {
+        crate::rootfs::resolve_in_root(root, rel).and_then(|p| std::fs::read_to_string(p).ok())
+    };
     let hostname = read("etc/hostname")
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())

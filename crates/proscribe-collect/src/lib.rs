@@ -13,9 +13,11 @@
 
 mod drive;
 pub mod hw;
+pub mod inventory;
 pub mod linux;
 pub mod net;
 pub mod registry;
+pub mod rootfs;
 mod sniff;
 
 pub use drive::{collect, Options, Target};

@@ -8,6 +8,7 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::linux::rpm::Rpm,
     &crate::linux::apk::Apk,
     &crate::linux::pacman::Pacman,
+    &crate::inventory::ProscribeInventory,
     &crate::net::nmap::Nmap,
     &crate::net::neigh::Neigh,
     &crate::net::dhcp::DhcpLeases,

@@ -306,7 +306,7 @@ fn lldpctl_json() {
     assert!(banners[0]
         .0
         .contains("Huawei Versatile Routing Platform Software"));
-    assert_eq!(banners[0].1.as_deref(), Some("lldp-sysdescr"));
+    assert_eq!(banners[0].1.as_deref(), Some("snmp-sysdescr"));
     assert_eq!(sw.attrs["system-name"], "HW-S5720-Core");
     assert_eq!(sw.attrs["local-interface"], "l1");
     assert_eq!(sw.location.detail.as_deref(), Some("interface l1"));

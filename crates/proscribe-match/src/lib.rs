@@ -8,8 +8,9 @@
 //! How values are compared, strongest first (design section 7):
 //! - **Exact identifiers** (package names, bundle ids, product codes, service and file
 //!   names, extension ids, certificate subjects and fingerprints) are looked up in hash
-//!   maps keyed by the case-folded value. A `package` signature with an `ecosystem` only
-//!   matches identifiers of that ecosystem (or of no stated ecosystem). A `domain`
+//!   maps keyed by the case-folded value. A signature with an `ecosystem` (a `package`
+//!   in `deb`, a `banner` of `snmp-sysdescr`) only matches identifiers of that ecosystem
+//!   (or of no stated ecosystem), whatever its match kind. A `domain`
 //!   signature also matches its subdomains; a `purl` signature compares type, namespace
 //!   and name only; a `cpe` signature is a prefix on CPE component boundaries.
 //! - **Registry tables** (`catalog/generated/`): a MAC's OUI (longest of MA-S, MA-M,

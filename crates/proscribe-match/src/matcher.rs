@@ -580,6 +580,29 @@ impl Matcher {
     }
 
     fn identifier<'i>(&self, id: &'i proscribe_model::Identifier, hits: &mut Vec<Hit<'i>>) {
+        let start = hits.len();
+        self.identifier_hits(id, hits);
+        // A signature bound to an ecosystem (`deb`, or a banner's protocol field such as
+        // `snmp-sysdescr`) only takes identifiers of that ecosystem, or of none stated.
+        if let Some(eco) = id.ecosystem.as_deref() {
+            if hits[start..].iter().any(|h| !self.fits(h.target, eco)) {
+                let kept: Vec<Hit<'i>> = hits
+                    .drain(start..)
+                    .filter(|h| self.fits(h.target, eco))
+                    .collect();
+                hits.extend(kept);
+            }
+        }
+    }
+
+    fn fits(&self, target: u32, ecosystem: &str) -> bool {
+        self.targets[target as usize]
+            .ecosystem
+            .as_deref()
+            .is_none_or(|want| want.eq_ignore_ascii_case(ecosystem))
+    }
+
+    fn identifier_hits<'i>(&self, id: &'i proscribe_model::Identifier, hits: &mut Vec<Hit<'i>>) {
         let kind = id.kind;
         let field = Field::Id(kind);
         let value = id.value.as_str();

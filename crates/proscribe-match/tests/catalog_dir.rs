@@ -678,3 +678,77 @@ fn compile_errors_name_the_culprit() {
         "{e}"
     );
 }
+
+/// Huawei with banner signatures bound to protocol fields, as catalog/vendors writes them.
+const HUAWEI_BANNERS: &str = r#"
+id = "huawei"
+name = "Huawei Technologies Co., Ltd."
+aliases = ["Huawei"]
+sources = ["https://en.wikipedia.org/wiki/Huawei"]
+
+[[subsidiaries]]
+name = "Honor Device Co., Ltd."
+until = 2020-11-17
+source = "https://www.scmp.com/tech/gear/article/3110117/huawei-sells-honor-ensure-budget-smartphone-brands-survival-amid-us"
+
+[[products]]
+id = "huawei-network-equipment"
+name = "Huawei network equipment"
+
+[[products.signatures]]
+field = "banner"
+value = 'VRP[^V]*Version ([\d.]+) \(([^\s]+) (V\d{3,3}R\d{3,3}(?:C\d{2,2})?(?:SPC\d+|SPH\d+|CP\d+|HP\d+)?)\)'
+match = "regex"
+ecosystem = "snmp-sysdescr"
+source = "https://github.com/rapid7/recog/blob/main/xml/snmp_sysdescr.xml"
+
+[[products.signatures]]
+field = "banner"
+value = "Huawei-BMC"
+ecosystem = "http-server"
+source = "https://svn.nmap.org/nmap/nmap-service-probes"
+"#;
+
+fn banner(value: &str, ecosystem: Option<&str>) -> Item {
+    let mut it = item(ItemKind::NetworkDevice, "192.0.2.7");
+    it.identifiers.push(Identifier {
+        kind: IdentifierKind::Banner,
+        value: value.to_owned(),
+        ecosystem: ecosystem.map(str::to_owned),
+    });
+    it
+}
+
+/// Banner signatures bound to an ecosystem take banners of that protocol field (or of
+/// none stated) and ignore the same text seen in another field, for regex and exact alike.
+#[test]
+fn banner_ecosystem_is_respected() {
+    let catalog = catalog_with(&[("vendors/huawei.toml", HUAWEI_BANNERS)]).unwrap();
+    let m = Matcher::compile(&catalog).unwrap();
+    let vrp = "Huawei Versatile Routing Platform Software VRP (R) software, Version 5.170 (S5720 V200R011C10SPC500)";
+    let product = vec![(
+        "huawei".to_owned(),
+        Some("huawei-network-equipment".to_owned()),
+        None,
+    )];
+    let found = m.find(&banner(vrp, Some("snmp-sysdescr")));
+    assert_eq!(summary(&found), product);
+    assert_eq!(found[0].evidence[0].field, "banner");
+    assert_eq!(found[0].evidence[0].how, MatchKind::Regex);
+    assert_eq!(summary(&m.find(&banner(vrp, None))), product);
+    assert!(m.find(&banner(vrp, Some("ssh"))).is_empty());
+    assert!(m.find(&banner(vrp, Some("http-title"))).is_empty());
+    assert_eq!(
+        summary(&m.find(&banner("huawei-bmc", Some("http-server")))),
+        product
+    );
+    assert!(m
+        .find(&banner("Huawei-BMC", Some("snmp-sysdescr")))
+        .is_empty());
+    assert!(m
+        .find(&banner(
+            "Linux router 5.10 Version 1.2",
+            Some("snmp-sysdescr")
+        ))
+        .is_empty());
+}

@@ -5,6 +5,7 @@
 //! `--fail-on`, `1` findings at or above it, `2` a usage error or an unreadable input.
 
 mod catalog_cmd;
+mod probe;
 mod scan;
 
 use std::path::PathBuf;
@@ -27,6 +28,9 @@ enum Command {
     /// Inspect or check the catalog of vendors, products and acts.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Ask network devices who made them, and write an inventory (or judge it with --scan).
+    #[command(subcommand)]
+    Probe(probe::ProbeCommand),
 }
 
 /// Arguments of `proscribe scan`.
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Catalog(cmd) => catalog_cmd::run(&cmd),
+        Command::Probe(cmd) => probe::run(&cmd),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

@@ -48,7 +48,32 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
             .collect()
     };
     let inventory = proscribe_collect::collect(&targets, Options { forced });
+    judge_and_report(args, &catalog, &policy, &matcher, now, &inventory)
+}
 
+/// Matches, judges and reports an inventory collected elsewhere (`scan`, `probe --scan`).
+pub(crate) fn report_inventory(
+    args: &ScanArgs,
+    inventory: &proscribe_model::Inventory,
+) -> anyhow::Result<Outcome> {
+    let catalog = crate::load_catalog(args.catalog.as_deref())?;
+    let policy = match &args.policy {
+        Some(path) => Policy::from_file(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => Policy::all(),
+    };
+    let matcher = Matcher::compile(&catalog)
+        .map_err(|e| anyhow::anyhow!("cannot compile the catalog: {e}"))?;
+    judge_and_report(args, &catalog, &policy, &matcher, now()?, inventory)
+}
+
+fn judge_and_report(
+    args: &ScanArgs,
+    catalog: &proscribe_catalog::Catalog,
+    policy: &Policy,
+    matcher: &Matcher,
+    now: DateTime<Utc>,
+    inventory: &proscribe_model::Inventory,
+) -> anyhow::Result<Outcome> {
     let today = now.date_naive();
     let findings: Vec<_> = inventory
         .items
@@ -57,11 +82,11 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
             matcher
                 .find(item)
                 .into_iter()
-                .filter_map(|m| policy.judge(&catalog, &m, item, today))
+                .filter_map(|m| policy.judge(catalog, &m, item, today))
                 .collect::<Vec<_>>()
         })
         .collect();
-    let report = Report::new(&catalog, &inventory, findings, now);
+    let report = Report::new(catalog, inventory, findings, now);
 
     for e in &report.errors {
         eprintln!("proscribe: error: {}: {}", e.target, e.reason);

@@ -159,16 +159,53 @@ fn dhcp_lease_findings() {
     }
 }
 
-/// LLDP: the Huawei switch by its chassis MAC; the Debian host gives nothing.
+/// Every (field, signature) of the evidence of an item's findings.
+fn evidence_of(report: &Value, item: &str) -> Vec<(String, String)> {
+    findings_for(report, item)
+        .iter()
+        .flat_map(|f| f["evidence"].as_array().unwrap())
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["signature"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// LLDP: the Huawei switch by its chassis MAC and by its VRP system description (a
+/// sysDescr signature); the Debian host gives nothing.
 #[test]
 fn lldp_findings() {
     let (code, report) = scan_json(&["net/lldp/lldpctl.json"]);
     assert_eq!(code, 1);
     let f = report["findings"].as_array().unwrap();
-    assert_eq!(f.len(), 1);
-    assert_eq!(f[0]["item"]["name"], "10.233.1.2");
-    assert_eq!(f[0]["vendor"]["id"], "huawei");
-    assert_eq!(f[0]["evidence"][0]["signature"], "huawei#oui:00E0FC");
+    assert!(f.iter().all(|f| f["item"]["name"] == "10.233.1.2"), "{f:?}");
+    assert!(f.iter().all(|f| f["vendor"]["id"] == "huawei"));
+    let ev = evidence_of(&report, "10.233.1.2");
+    assert!(
+        ev.contains(&("mac".into(), "huawei#oui:00E0FC".into())),
+        "{ev:?}"
+    );
+    assert!(ev.iter().any(|(field, _)| field == "banner"), "{ev:?}");
+}
+
+/// ISC dhcpd recorded the Huawei phone's vendor class: a second piece of evidence.
+#[test]
+fn dhcp_vendor_class_evidence() {
+    let (_, report) = scan_json(&["net/dhcp/dhcpd.leases"]);
+    let ev = evidence_of(&report, "10.232.0.100");
+    assert!(
+        ev.contains(&("mac".into(), "huawei#oui:001882".into())),
+        "{ev:?}"
+    );
+    assert!(
+        ev.iter()
+            .any(|(field, sig)| field == "banner" && sig.starts_with("huawei#")),
+        "{ev:?}"
+    );
+    // The Honor phone's `HONOR:android:` class is not Huawei's.
+    assert_eq!(findings_for(&report, "10.232.0.101"), Vec::<&Value>::new());
 }
 
 /// USB: the Huawei stick by its usb.ids vendor id, an equipment act on a `usb-device`.

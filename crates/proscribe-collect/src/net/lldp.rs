@@ -10,7 +10,10 @@
 //! One network-device item per neighbour: named by its management address (else its
 //! system name, else its chassis id), with the chassis MAC as `mac` identifier and the
 //! system description (Huawei's `Huawei Versatile Routing Platform Software …`) as a
-//! `banner` of ecosystem `lldp-sysdescr`. System name and local port go to `attrs`.
+//! `banner` of ecosystem `snmp-sysdescr`: IEEE 802.1AB (clause 8.5.8) has the System
+//! Description TLV carry the system's `sysDescr` (RFC 3418) when it has one, so sysDescr
+//! signatures apply to it as they are. The item's collector (`lldp`) says where it came
+//! from. System name and local port go to `attrs`.
 
 use serde_json::Value;
 
@@ -106,7 +109,7 @@ impl Collector for Lldp {
                 item.identifiers.push(mac_id(mac));
             }
             if let Some(descr) = first_str(chassis.get("descr")) {
-                push_banner(&mut item, "lldp-sysdescr", &descr);
+                push_banner(&mut item, "snmp-sysdescr", &descr);
             }
             let attrs = [
                 ("system-name", sysname),
