@@ -60,6 +60,8 @@ mod tests {
 
     /// The longest block wins; a prefix with no block misses.
     #[test]
+    // Grouped as prefix_rest: the block and the device part of each address.
+    #[allow(clippy::unusual_byte_groupings)]
     fn longest_prefix() {
         let mut t = OuiTable::default();
         t.insert(24, 0x70b3d5, 1);

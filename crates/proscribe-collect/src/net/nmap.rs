@@ -324,16 +324,10 @@ impl State {
                     self.tables.clear();
                 }
             }
-            b"table" => {
-                if !empty {
-                    self.tables.push(attr(e, b"key").unwrap_or_default());
-                }
-            }
-            b"elem" => {
-                if !empty {
-                    self.elem_key = Some(attr(e, b"key").unwrap_or_default());
-                    self.elem_text.clear();
-                }
+            b"table" if !empty => self.tables.push(attr(e, b"key").unwrap_or_default()),
+            b"elem" if !empty => {
+                self.elem_key = Some(attr(e, b"key").unwrap_or_default());
+                self.elem_text.clear();
             }
             _ => {}
         }
