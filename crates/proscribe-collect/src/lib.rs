@@ -11,14 +11,21 @@
 //! [`InputError`](proscribe_model::InputError) and the other inputs are still collected.
 #![deny(missing_docs)]
 
+pub mod browser;
+pub mod certs;
 mod drive;
 pub mod hw;
+pub mod import;
 pub mod inventory;
 pub mod linux;
+pub mod macos;
+pub mod mobile;
 pub mod net;
 pub mod registry;
 pub mod rootfs;
 mod sniff;
+mod walk;
+pub mod windows;
 
 pub use drive::{collect, Options, Target};
 pub use sniff::{head_of, Confidence, Input, HEAD_LEN};
@@ -69,7 +76,9 @@ pub trait Collector: Sync {
 
     /// Paths, relative to a filesystem root, that this collector reads when it scans a
     /// machine or a mounted image (`var/lib/dpkg/status`). Checked in order; every path
-    /// that exists is collected.
+    /// that exists is collected. A component `*` matches every entry of a directory
+    /// (`Users/*/NTUSER.DAT`); a component missing with its exact spelling is matched
+    /// ignoring ASCII case (Windows images).
     fn root_paths(&self) -> &'static [&'static str];
 
     /// Paths, relative to `/`, that describe the running state of the machine proscribe
@@ -85,4 +94,19 @@ pub trait Collector: Sync {
     /// # Errors
     /// When the input cannot be read or is damaged; items already pushed stay valid.
     fn collect(&self, input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), CollectError>;
+
+    /// Like [`Collector::collect`], with the user's [`Options`] (the CSV importer reads
+    /// `--map` from them). Collectors that need no options keep this default.
+    ///
+    /// # Errors
+    /// As [`Collector::collect`].
+    fn collect_with(
+        &self,
+        input: &Input<'_>,
+        options: &Options,
+        sink: &mut dyn Sink,
+    ) -> Result<(), CollectError> {
+        let _ = options;
+        self.collect(input, sink)
+    }
 }

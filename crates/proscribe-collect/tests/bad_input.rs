@@ -82,11 +82,10 @@ fn direct(c: &dyn Collector, path: &Path) -> Outcome {
 fn through_driver(path: &Path) {
     let display = path.display().to_string();
     let mut runs = vec![Options::default()];
-    runs.extend(
-        registry::COLLECTORS
-            .iter()
-            .map(|c| Options { forced: Some(*c) }),
-    );
+    runs.extend(registry::COLLECTORS.iter().map(|c| Options {
+        forced: Some(*c),
+        ..Options::default()
+    }));
     for options in runs {
         let inv = collect(&[Target::Path(path.to_owned())], options);
         for e in &inv.errors {

@@ -385,7 +385,10 @@ fn damaged_copies_never_panic() {
             std::fs::write(&path, &bytes[..len.min(bytes.len())]).unwrap();
             let _ = collect(
                 &[Target::Path(path.clone())],
-                Options { forced: Some(&Rpm) },
+                Options {
+                    forced: Some(&Rpm),
+                    ..Options::default()
+                },
             );
         }
         for _ in 0..150 {
@@ -404,7 +407,10 @@ fn damaged_copies_never_panic() {
         std::fs::write(&path, &noise).unwrap();
         let inv = collect(
             &[Target::Path(path.clone())],
-            Options { forced: Some(&Rpm) },
+            Options {
+                forced: Some(&Rpm),
+                ..Options::default()
+            },
         );
         assert!(inv.items.is_empty());
         assert_eq!(inv.errors.len(), 1);

@@ -163,6 +163,7 @@ fn snmp_run(args: &SnmpArgs) -> anyhow::Result<Outcome> {
         let scan_args = ScanArgs {
             targets: Vec::new(),
             input_type: None,
+            map: Vec::new(),
             format: args.format,
             output: args.output.clone(),
             policy: args.policy.clone(),
@@ -170,6 +171,7 @@ fn snmp_run(args: &SnmpArgs) -> anyhow::Result<Outcome> {
             fail_on: args.fail_on,
             quiet: args.quiet,
             color: args.color,
+            lang: None,
         };
         return crate::scan::report_inventory(&scan_args, &inventory);
     }

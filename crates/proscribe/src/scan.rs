@@ -16,7 +16,7 @@ use crate::{ColorChoice, FailOn, Outcome, OutputFormat, ScanArgs};
 pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let catalog = crate::load_catalog(args.catalog.as_deref())?;
     let policy = match &args.policy {
-        Some(path) => Policy::from_file(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
+        Some(path) => Policy::load(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
         None => Policy::all(),
     };
     let forced = match &args.input_type {
@@ -47,7 +47,9 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
             })
             .collect()
     };
-    let inventory = proscribe_collect::collect(&targets, Options { forced });
+    // The mapping lives for the whole run; leaking it once keeps `Options` `Copy`.
+    let columns: &'static [_] = Box::leak(args.map.clone().into_boxed_slice());
+    let inventory = proscribe_collect::collect(&targets, Options { forced, columns });
     judge_and_report(args, &catalog, &policy, &matcher, now, &inventory)
 }
 
@@ -58,7 +60,7 @@ pub(crate) fn report_inventory(
 ) -> anyhow::Result<Outcome> {
     let catalog = crate::load_catalog(args.catalog.as_deref())?;
     let policy = match &args.policy {
-        Some(path) => Policy::from_file(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
+        Some(path) => Policy::load(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
         None => Policy::all(),
     };
     let matcher = Matcher::compile(&catalog)
@@ -86,10 +88,25 @@ fn judge_and_report(
                 .collect::<Vec<_>>()
         })
         .collect();
-    let report = Report::new(catalog, inventory, findings, now);
+    let mut report = Report::new(catalog, inventory, findings, now);
+    let host = report.host.as_ref().and_then(|h| h.hostname.clone());
+    let warnings = policy.apply_exceptions(&mut report.findings, host.as_deref(), today);
+    report.summary.excepted = report.findings.iter().filter(|f| f.is_excepted()).count();
+    report.warnings = warnings
+        .into_iter()
+        .map(|w| proscribe_report::ReportWarning {
+            code: w.code.to_owned(),
+            message: w.message,
+        })
+        .collect();
 
     for e in &report.errors {
         eprintln!("proscribe: error: {}: {}", e.target, e.reason);
+    }
+    if !args.quiet {
+        for w in &report.warnings {
+            eprintln!("proscribe: warning: {}", w.message);
+        }
     }
     if !args.quiet {
         write_report(args, &report)?;
@@ -110,8 +127,24 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
             std::io::stdout().is_terminal(),
         ),
     };
+    let lang = args
+        .lang
+        .unwrap_or_else(proscribe_report::i18n::Lang::from_env);
     match args.format {
+        OutputFormat::Html => proscribe_report::render_html(report, &mut out, lang)?,
         OutputFormat::Json => proscribe_report::render_json(report, &mut out)?,
+        OutputFormat::Sarif => {
+            let cwd = std::env::current_dir().ok();
+            proscribe_report::render_sarif(
+                report,
+                &mut out,
+                proscribe_report::SarifOptions {
+                    base: cwd.as_deref(),
+                },
+            )?;
+        }
+        OutputFormat::Csv => proscribe_report::render_csv(report, &mut out)?,
+        OutputFormat::Markdown => proscribe_report::render_markdown(report, &mut out)?,
         OutputFormat::Table => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -122,7 +155,7 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
             proscribe_report::render_table(
                 report,
                 &mut out,
-                proscribe_report::TableStyle { color, width },
+                proscribe_report::TableStyle { color, width, lang },
             )?;
         }
     }
@@ -143,7 +176,12 @@ fn outcome(report: &Report, fail_on: FailOn) -> Outcome {
         FailOn::Review => Status::Review,
         FailOn::Never => return Outcome::Clean,
     };
-    if report.findings.iter().any(|f| f.status >= threshold) {
+    // Findings under an active exception are listed but never fail the scan.
+    if report
+        .findings
+        .iter()
+        .any(|f| f.status >= threshold && !f.is_excepted())
+    {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -151,7 +189,7 @@ fn outcome(report: &Report, fail_on: FailOn) -> Outcome {
 }
 
 /// The time the report is made at; `PROSCRIBE_NOW` (RFC 3339) pins it for reproducible reports.
-fn now() -> anyhow::Result<DateTime<Utc>> {
+pub(crate) fn now() -> anyhow::Result<DateTime<Utc>> {
     match std::env::var("PROSCRIBE_NOW") {
         Ok(s) => Ok(DateTime::parse_from_rfc3339(&s)
             .with_context(|| format!("PROSCRIBE_NOW=`{s}` is not an RFC 3339 time"))?

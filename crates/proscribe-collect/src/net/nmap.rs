@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use proscribe_model::{Identifier, IdentifierKind, Item};
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use quick_xml::{Reader, XmlVersion};
 
 use super::{device, mac_id, push_banner};
 use crate::{CollectError, Collector, Confidence, Input, Sink};
@@ -80,10 +80,10 @@ impl Collector for Nmap {
                 Event::Start(e) => {
                     let name = e.local_name();
                     let name = name.as_ref();
-                    if state.depth == 0 && name != b"nmaprun" {
+                    if state.depth == 0 && name != "nmaprun" {
                         return Err(CollectError::format(format!(
                             "root element is `<{}>`, not `<nmaprun>`: not an nmap XML file",
-                            String::from_utf8_lossy(name)
+                            name
                         )));
                     }
                     state.depth += 1;
@@ -94,18 +94,17 @@ impl Collector for Nmap {
                     if state.depth == 0 {
                         return Err(CollectError::format(format!(
                             "root element is `<{}>`, not `<nmaprun>`: not an nmap XML file",
-                            String::from_utf8_lossy(name.as_ref())
+                            name.as_ref()
                         )));
                     }
                     state.start(name.as_ref(), &e, true)?;
                 }
                 Event::Text(t) => {
-                    if let Ok(text) = t.decode() {
-                        if state.in_cpe {
-                            state.cpe_text.push_str(&text);
-                        } else if state.elem_key.is_some() {
-                            state.elem_text.push_str(&text);
-                        }
+                    let text = t.xml_content(XmlVersion::Implicit1_0);
+                    if state.in_cpe {
+                        state.cpe_text.push_str(&text);
+                    } else if state.elem_key.is_some() {
+                        state.elem_text.push_str(&text);
                     }
                 }
                 Event::GeneralRef(r) => {
@@ -114,7 +113,7 @@ impl Collector for Nmap {
                 Event::End(e) => {
                     state.depth = state.depth.saturating_sub(1);
                     match e.local_name().as_ref() {
-                        b"host" => {
+                        "host" => {
                             if let Some(host) = state.host.take() {
                                 if let Some(item) = host.into_item(input) {
                                     sink.push(item);
@@ -122,14 +121,14 @@ impl Collector for Nmap {
                                 }
                             }
                         }
-                        b"cpe" => state.end_cpe(),
-                        b"elem" => state.end_elem(),
-                        b"table" => {
+                        "cpe" => state.end_cpe(),
+                        "elem" => state.end_elem(),
+                        "table" => {
                             state.tables.pop();
                         }
-                        b"script" => state.end_script(),
-                        b"nmaprun" => state.finished = true,
-                        b"port" => state.port = None,
+                        "script" => state.end_script(),
+                        "nmaprun" => state.finished = true,
+                        "port" => state.port = None,
                         _ => {}
                     }
                 }
@@ -207,10 +206,10 @@ struct Host {
 }
 
 impl State {
-    fn start(&mut self, name: &[u8], e: &BytesStart<'_>, empty: bool) -> Result<(), CollectError> {
+    fn start(&mut self, name: &str, e: &BytesStart<'_>, empty: bool) -> Result<(), CollectError> {
         match name {
-            b"nmaprun" => self.seen_root = true,
-            b"host" => {
+            "nmaprun" => self.seen_root = true,
+            "host" => {
                 self.host = Some(Host::default());
                 if empty {
                     self.host = None;
@@ -222,10 +221,10 @@ impl State {
             return Ok(());
         };
         match name {
-            b"status" => host.up = attr(e, b"state").as_deref() == Some("up"),
-            b"address" => {
-                let addr = attr(e, b"addr").unwrap_or_default();
-                match attr(e, b"addrtype").as_deref() {
+            "status" => host.up = attr(e, "state").as_deref() == Some("up"),
+            "address" => {
+                let addr = attr(e, "addr").unwrap_or_default();
+                match attr(e, "addrtype").as_deref() {
                     Some("ipv4") => host.ipv4 = Some(addr),
                     Some("ipv6") => host.ipv6 = Some(addr),
                     Some("mac") => {
@@ -234,76 +233,72 @@ impl State {
                             host.attrs.insert("mac-unreadable".into(), addr.clone());
                         }
                         host.mac_text = Some(addr);
-                        if let Some(v) = attr(e, b"vendor") {
+                        if let Some(v) = attr(e, "vendor") {
                             host.attrs.insert("nmap-mac-vendor".into(), v);
                         }
                     }
                     _ => {}
                 }
             }
-            b"hostname" => {
-                if let Some(n) = attr(e, b"name") {
+            "hostname" => {
+                if let Some(n) = attr(e, "name") {
                     if !host.hostnames.contains(&n) {
                         host.hostnames.push(n);
                     }
                 }
             }
-            b"port" => {
-                let proto = attr(e, b"protocol").unwrap_or_default();
-                let port = attr(e, b"portid").unwrap_or_default();
+            "port" => {
+                let proto = attr(e, "protocol").unwrap_or_default();
+                let port = attr(e, "portid").unwrap_or_default();
                 self.port = (!empty).then(|| (format!("{proto}/{port}"), String::new()));
             }
-            b"state" => {
+            "state" => {
                 if let Some((key, _)) = &self.port {
-                    if let Some(s) = attr(e, b"state") {
+                    if let Some(s) = attr(e, "state") {
                         host.attrs.insert(format!("port/{key}/state"), s);
                     }
                 }
             }
-            b"service" => {
+            "service" => {
                 if let Some((key, service)) = self.port.as_mut() {
-                    *service = attr(e, b"name").unwrap_or_default();
-                    let text: Vec<String> =
-                        [b"name" as &[u8], b"product", b"version", b"extrainfo"]
-                            .iter()
-                            .filter_map(|k| attr(e, k))
-                            .filter(|v| !v.is_empty())
-                            .collect();
+                    *service = attr(e, "name").unwrap_or_default();
+                    let text: Vec<String> = ["name" as &str, "product", "version", "extrainfo"]
+                        .iter()
+                        .filter_map(|k| attr(e, k))
+                        .filter(|v| !v.is_empty())
+                        .collect();
                     host.attrs.insert(format!("port/{key}"), text.join(" "));
                     // Version detection's product: what nmap read from the service's own
                     // response (a probe match, or the `Server` header it copied).
-                    if let Some(product) = attr(e, b"product").filter(|p| !p.trim().is_empty()) {
+                    if let Some(product) = attr(e, "product").filter(|p| !p.trim().is_empty()) {
                         host.banners
                             .push(("nmap-product", product.trim().to_owned()));
                     }
-                    for (k, label) in [
-                        (b"devicetype" as &[u8], "devicetype"),
-                        (b"ostype", "ostype"),
-                    ] {
+                    for (k, label) in [("devicetype" as &str, "devicetype"), ("ostype", "ostype")] {
                         if let Some(v) = attr(e, k) {
                             host.attrs.insert(format!("port/{key}/{label}"), v);
                         }
                     }
                 }
             }
-            b"cpe" => {
+            "cpe" => {
                 self.in_cpe = !empty;
                 self.cpe_in_os = self.in_os;
                 self.cpe_text.clear();
             }
-            b"os" => self.in_os = !empty,
-            b"osmatch" => {
-                let name = attr(e, b"name").unwrap_or_default();
-                let acc: u32 = attr(e, b"accuracy")
+            "os" => self.in_os = !empty,
+            "osmatch" => {
+                let name = attr(e, "name").unwrap_or_default();
+                let acc: u32 = attr(e, "accuracy")
                     .and_then(|a| a.parse().ok())
                     .unwrap_or(0);
                 if host.os_best.as_ref().is_none_or(|(best, _)| acc > *best) {
                     host.os_best = Some((acc, name));
                 }
             }
-            b"script" => {
-                let id = attr(e, b"id").unwrap_or_default();
-                let output = attr(e, b"output").unwrap_or_default();
+            "script" => {
+                let id = attr(e, "id").unwrap_or_default();
+                let output = attr(e, "output").unwrap_or_default();
                 let service = self.port.as_ref().map(|(_, s)| s.as_str());
                 if id == "ssl-cert" {
                     let line = output
@@ -324,9 +319,9 @@ impl State {
                     self.tables.clear();
                 }
             }
-            b"table" if !empty => self.tables.push(attr(e, b"key").unwrap_or_default()),
-            b"elem" if !empty => {
-                self.elem_key = Some(attr(e, b"key").unwrap_or_default());
+            "table" if !empty => self.tables.push(attr(e, "key").unwrap_or_default()),
+            "elem" if !empty => {
+                self.elem_key = Some(attr(e, "key").unwrap_or_default());
                 self.elem_text.clear();
             }
             _ => {}
@@ -335,13 +330,13 @@ impl State {
     }
 
     /// An entity or character reference inside element text.
-    fn general_ref(&mut self, name: &[u8], char_ref: Option<char>) {
+    fn general_ref(&mut self, name: &str, char_ref: Option<char>) {
         let ch = match name {
-            b"amp" => Some('&'),
-            b"lt" => Some('<'),
-            b"gt" => Some('>'),
-            b"quot" => Some('"'),
-            b"apos" => Some('\''),
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
             _ => char_ref,
         };
         let Some(ch) = ch else { return };
@@ -525,9 +520,13 @@ fn distinguished_name(subject: &[(String, String)]) -> String {
 }
 
 /// The unescaped value of attribute `key`, if present and readable.
-fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
+fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == key)
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
