@@ -43,6 +43,7 @@ pub fn collect(targets: &[Target], options: Options) -> Inventory {
                 let root = Path::new("/");
                 inv.host = Some(host_of(root));
                 collect_root(root, "localhost", &mut inv);
+                collect_paths(root, "localhost", |c| c.live_paths(), &mut inv);
             }
             Target::Stdin => collect_stdin(options, &mut inv),
             Target::Path(path) => collect_path(path, options, &mut inv),
@@ -145,12 +146,21 @@ fn expand_root_path(root: &Path, rel: &str) -> Vec<PathBuf> {
 }
 
 fn collect_root(root: &Path, target: &str, inv: &mut Inventory) {
+    collect_paths(root, target, |c| c.root_paths(), inv);
+}
+
+/// Runs every collector over the paths `paths_of` gives it under `root`.
+fn collect_paths(
+    root: &Path,
+    target: &str,
+    paths_of: impl Fn(&dyn Collector) -> &'static [&'static str],
+    inv: &mut Inventory,
+) {
     // Distributions link old database locations to new ones (Fedora's `var/lib/rpm` →
     // `usr/lib/sysimage/rpm`): read each file once, however many root paths reach it.
     let mut seen = std::collections::HashSet::new();
     for collector in COLLECTORS {
-        for rel in collector
-            .root_paths()
+        for rel in paths_of(*collector)
             .iter()
             .flat_map(|rel| expand_root_path(root, rel))
         {

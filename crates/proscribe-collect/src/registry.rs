@@ -27,6 +27,12 @@ pub static COLLECTORS: &[&dyn Collector] = &[
     &crate::import::osquery::Osquery,
     &crate::import::fleet::Fleet,
     &crate::import::csv::Csv,
+    &crate::net::nmap::Nmap,
+    &crate::net::neigh::Neigh,
+    &crate::net::dhcp::DhcpLeases,
+    &crate::net::lldp::Lldp,
+    &crate::hw::usb::Usb,
+    &crate::hw::pci::Pci,
 ];
 
 /// A collector by its name (the `--type` value).
