@@ -120,11 +120,7 @@ fn exception_cell(msg: &Messages, x: Option<&ExceptionRef>) -> String {
     msg.format(which, &[("id", Arg::Str(&id)), ("until", Arg::Str(&until))])
 }
 
-fn deadline_cell(
-    msg: &Messages,
-    d: Option<&proscribe_policy::Deadline>,
-    excepted: bool,
-) -> String {
+fn deadline_cell(msg: &Messages, d: Option<&proscribe_policy::Deadline>, excepted: bool) -> String {
     let Some(d) = d else {
         return String::new();
     };
@@ -421,7 +417,10 @@ pub fn render_plan_markdown(plan: &Plan, out: &mut dyn Write, lang: Lang) -> io:
         };
         let _ = writeln!(s, "- {}: {deadline}", md(&msg.get(Msg::ColDeadline)));
         let replace = match g.category.as_deref() {
-            Some(c) => msg.format(Msg::MdPlanReplaceCategory, &[("category", Arg::Str(&md(c)))]),
+            Some(c) => msg.format(
+                Msg::MdPlanReplaceCategory,
+                &[("category", Arg::Str(&md(c)))],
+            ),
             None => msg.get(Msg::MdPlanReplaceAny),
         };
         let _ = writeln!(s, "- {replace}");

@@ -380,7 +380,11 @@ fn plan_from_two_reports() {
 
     let de = run(&["plan", a, b, "--lang", "de"]);
     assert_eq!(de.code, 0, "{}", de.stderr);
-    assert!(de.stdout.starts_with("# Entfernungsplan\n"), "{}", de.stdout);
+    assert!(
+        de.stdout.starts_with("# Entfernungsplan\n"),
+        "{}",
+        de.stdout
+    );
     assert!(de
         .stdout
         .contains("## 1. Kaspersky Endpoint Security (AO Kaspersky Lab)"));
