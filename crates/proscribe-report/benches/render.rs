@@ -153,7 +153,7 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("csv", |b| b.iter(|| render_csv(&report, &mut io::sink())));
     g.bench_function("markdown", |b| {
-        b.iter(|| render_markdown(&report, &mut io::sink()))
+        b.iter(|| render_markdown(&report, &mut io::sink(), proscribe_report::i18n::Lang::En))
     });
     g.bench_function("json", |b| b.iter(|| render_json(&report, &mut io::sink())));
     g.finish();
@@ -163,7 +163,7 @@ fn bench(c: &mut Criterion) {
         let _ = match f {
             0 => render_sarif(&report, &mut buf, SarifOptions::default()),
             1 => render_csv(&report, &mut buf),
-            _ => render_markdown(&report, &mut buf),
+            _ => render_markdown(&report, &mut buf, proscribe_report::i18n::Lang::En),
         };
         eprintln!("{name}: {} MB for {N} findings", buf.len() / 1_000_000);
     }

@@ -5,6 +5,12 @@
 //! breaks inside a value become `<br>` so a table row stays one line, control characters
 //! become U+FFFD and explicit bidirectional controls are shown as `<U+202E>` instead of
 //! reordering the rest of the row.
+//!
+//! Fixed text comes from the [`crate::i18n`] messages in the language asked for, because
+//! a ticket or wiki page is read by people. Vendor, product and act names, ids, dates,
+//! warning codes and catalog categories are data and stay as they are. CSV headers and
+//! SARIF stay English on purpose: they are machine formats whose column names and
+//! property keys other tools match on.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -13,6 +19,8 @@ use proscribe_catalog::Status;
 use proscribe_policy::plan::{Plan, PlanItem};
 use proscribe_policy::{ExceptionRef, Finding};
 
+use crate::i18n::{Arg, Lang, Messages, Msg};
+use crate::table::{deadline_text, status_text};
 use crate::text::{is_bad_control, is_bidi_control};
 use crate::Report;
 
@@ -83,40 +91,50 @@ pub(crate) fn link(text: &str, url: &str) -> String {
     format!("[{}]({dest})", md(text))
 }
 
-fn status(s: Status) -> String {
-    format!("**{}**", s.as_str().to_uppercase())
+fn status(msg: &Messages, s: Status) -> String {
+    format!("**{}**", status_text(msg, s).to_uppercase())
 }
 
-fn exception_cell(x: Option<&ExceptionRef>) -> String {
+/// A GFM table header and its delimiter row; `right` marks right-aligned (count) columns.
+fn header(out: &mut String, msg: &Messages, cols: &[(Msg, bool)]) {
+    for (m, _) in cols {
+        let _ = write!(out, "| {} ", md(&msg.get(*m)));
+    }
+    out.push_str("|\n");
+    for (_, right) in cols {
+        out.push_str(if *right { "|---:" } else { "|---" });
+    }
+    out.push_str("|\n");
+}
+
+fn exception_cell(msg: &Messages, x: Option<&ExceptionRef>) -> String {
     let Some(x) = x else {
         return String::new();
     };
     let until = x.until.map(|u| u.to_string()).unwrap_or_default();
-    match x.state {
-        proscribe_policy::ExceptionState::Active => {
-            format!("{} until {until}", md(&x.id))
-        }
-        proscribe_policy::ExceptionState::Expired => {
-            format!("{} **expired** {until}", md(&x.id))
-        }
-    }
+    let id = md(&x.id);
+    let which = match x.state {
+        proscribe_policy::ExceptionState::Active => Msg::MdExceptionUntil,
+        proscribe_policy::ExceptionState::Expired => Msg::MdExceptionExpired,
+    };
+    msg.format(which, &[("id", Arg::Str(&id)), ("until", Arg::Str(&until))])
 }
 
-fn deadline_cell(d: Option<&proscribe_policy::Deadline>, excepted: bool) -> String {
+fn deadline_cell(msg: &Messages, d: Option<&proscribe_policy::Deadline>, excepted: bool) -> String {
     let Some(d) = d else {
         return String::new();
     };
     let overdue = if d.overdue && !excepted {
-        " **overdue**"
+        format!(" **{}**", md(&msg.get(Msg::Overdue).to_lowercase()))
     } else if d.overdue {
-        " (overdue)"
+        format!(" ({})", md(&msg.get(Msg::Overdue).to_lowercase()))
     } else {
-        ""
+        String::new()
     };
-    format!("{} {}{overdue}", d.kind.as_str(), d.date)
+    format!("{} {}{overdue}", md(&deadline_text(msg, d.kind)), d.date)
 }
 
-fn finding_row(out: &mut String, f: &Finding) {
+fn finding_row(out: &mut String, msg: &Messages, f: &Finding) {
     let acts = f
         .acts
         .iter()
@@ -130,78 +148,109 @@ fn finding_row(out: &mut String, f: &Finding) {
     let _ = writeln!(
         out,
         "| {} | {} | {} | {} | {} | {} | {} | {} |",
-        status(f.status),
+        status(msg, f.status),
         md(&f.vendor.name),
         f.product.as_ref().map(|p| md(&p.name)).unwrap_or_default(),
         item,
         acts,
-        deadline_cell(f.deadline.as_ref(), f.is_excepted()),
-        exception_cell(f.exception.as_ref()),
+        deadline_cell(msg, f.deadline.as_ref(), f.is_excepted()),
+        exception_cell(msg, f.exception.as_ref()),
         md(&crate::text::location(&f.location)),
     );
 }
 
-/// Writes the report as Markdown.
+/// Writes the report as Markdown, its fixed text in `lang`.
 ///
 /// # Errors
 /// Only the writer's.
-pub fn render_markdown(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn render_markdown(report: &Report, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
+    let msg = Messages::new(lang);
     let mut s = String::with_capacity(256 + report.findings.len() * 256);
-    s.push_str("# proscribe report\n\n");
-    let _ = write!(
-        s,
-        "Generated {} by {} {} with catalog {} (`{}`)",
-        report.generated_at.format("%Y-%m-%dT%H:%M:%SZ"),
-        md(&report.tool.name),
-        md(&report.tool.version),
-        md(&report.catalog.version),
-        md_code(&report.catalog.digest).trim_matches('`'),
-    );
-    if let Some(h) = &report.host {
-        let _ = write!(
-            s,
-            " on host {}",
-            md(h.hostname.as_deref().unwrap_or("(unnamed)"))
-        );
+    let _ = writeln!(s, "# {}\n", md(&msg.get(Msg::HtmlTitle)));
+    let date = report.generated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let tool = md(&report.tool.name);
+    let version = md(&report.tool.version);
+    let catalog = md(&report.catalog.version);
+    let digest = md_code(&report.catalog.digest);
+    let mut args = vec![
+        ("date", Arg::Str(&date)),
+        ("tool", Arg::Str(&tool)),
+        ("version", Arg::Str(&version)),
+        ("catalog", Arg::Str(&catalog)),
+        ("digest", Arg::Str(digest.trim_matches('`'))),
+    ];
+    let host = report.host.as_ref().map(|h| {
+        let mut name = match &h.hostname {
+            Some(n) => md(n),
+            None => md(&msg.get(Msg::MdHostUnnamed)),
+        };
         if let Some(os) = &h.os {
-            let _ = write!(s, " ({})", md(os));
+            let _ = write!(name, " ({})", md(os));
         }
-    }
-    s.push_str(".\n\n## Summary\n\n");
+        name
+    });
+    let generated = match &host {
+        Some(h) => {
+            args.push(("host", Arg::Str(h)));
+            msg.format(Msg::MdGeneratedOnHost, &args)
+        }
+        None => msg.format(Msg::MdGenerated, &args),
+    };
+    let _ = writeln!(s, "{generated}\n");
+    let _ = writeln!(s, "## {}\n", md(&msg.get(Msg::HtmlSummary)));
     let sum = &report.summary;
     let _ = writeln!(
         s,
-        "{} items read from {} targets; {} findings, {} of them under an active exception.\n",
-        sum.items,
-        report.targets.len(),
-        sum.findings,
-        sum.excepted
+        "{}\n",
+        msg.format(
+            Msg::MdSummary,
+            &[
+                ("items", Arg::Num(sum.items)),
+                ("targets", Arg::Num(report.targets.len())),
+                ("findings", Arg::Num(sum.findings)),
+                ("excepted", Arg::Num(sum.excepted)),
+            ],
+        )
     );
-    s.push_str("| Status | Findings |\n|---|---:|\n");
+    header(
+        &mut s,
+        &msg,
+        &[(Msg::ColStatus, false), (Msg::HtmlCardFindings, true)],
+    );
     for (st, n) in [
         (Status::Banned, sum.by_status.banned),
         (Status::Restricted, sum.by_status.restricted),
         (Status::Review, sum.by_status.review),
     ] {
-        let _ = writeln!(s, "| {} | {n} |", status(st));
+        let _ = writeln!(s, "| {} | {n} |", status(&msg, st));
     }
     let overdue = report
         .findings
         .iter()
         .filter(|f| !f.is_excepted() && f.deadline.as_ref().is_some_and(|d| d.overdue))
         .count();
-    let _ = writeln!(s, "\nOverdue (no active exception): {overdue}.\n");
+    let _ = writeln!(s, "\n{}\n", msg.count(Msg::MdOverdueCount, overdue));
 
-    s.push_str("## Findings\n\n");
+    let _ = writeln!(s, "## {}\n", md(&msg.get(Msg::HtmlFindings)));
     if report.findings.is_empty() {
-        s.push_str("No findings.\n\n");
+        let _ = writeln!(s, "{}\n", md(&msg.get(Msg::NoFindings)));
     } else {
-        s.push_str(
-            "| Status | Vendor | Product | Item | Acts | Deadline | Exception | Location |\n",
+        header(
+            &mut s,
+            &msg,
+            &[
+                (Msg::ColStatus, false),
+                (Msg::ColVendor, false),
+                (Msg::ColProduct, false),
+                (Msg::ColItem, false),
+                (Msg::ColActs, false),
+                (Msg::ColDeadline, false),
+                (Msg::DetailException, false),
+                (Msg::DetailLocation, false),
+            ],
         );
-        s.push_str("|---|---|---|---|---|---|---|---|\n");
         for f in &report.findings {
-            finding_row(&mut s, f);
+            finding_row(&mut s, &msg, f);
         }
         s.push('\n');
     }
@@ -215,13 +264,30 @@ pub fn render_markdown(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     if !exceptions.is_empty() {
-        s.push_str("## Exceptions\n\n| Exception | State | Until | Approved by | Reference | Reason | Findings |\n|---|---|---|---|---|---|---:|\n");
+        let _ = writeln!(s, "## {}\n", md(&msg.get(Msg::MdExceptions)));
+        header(
+            &mut s,
+            &msg,
+            &[
+                (Msg::DetailException, false),
+                (Msg::MdColState, false),
+                (Msg::MdColUntil, false),
+                (Msg::MdColApprovedBy, false),
+                (Msg::MdColReference, false),
+                (Msg::MdColReason, false),
+                (Msg::HtmlCardFindings, true),
+            ],
+        );
         for (x, n) in exceptions {
+            let state = match x.state {
+                proscribe_policy::ExceptionState::Active => Msg::ExceptionStateActive,
+                proscribe_policy::ExceptionState::Expired => Msg::MdStateExpired,
+            };
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {n} |",
                 md(&x.id),
-                x.state.as_str(),
+                md(&msg.get(state)),
                 x.until.map(|u| u.to_string()).unwrap_or_default(),
                 md(&x.approved_by),
                 x.reference.as_deref().map(md).unwrap_or_default(),
@@ -231,14 +297,14 @@ pub fn render_markdown(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         s.push('\n');
     }
     if !report.warnings.is_empty() {
-        s.push_str("## Warnings\n\n");
+        let _ = writeln!(s, "## {}\n", md(&msg.get(Msg::HtmlWarnings)));
         for w in &report.warnings {
             let _ = writeln!(s, "- {}: {}", md_code(&w.code), md(&w.message));
         }
         s.push('\n');
     }
     if !report.errors.is_empty() {
-        s.push_str("## Unreadable inputs\n\n");
+        let _ = writeln!(s, "## {}\n", md(&msg.get(Msg::HtmlCardErrors)));
         for e in &report.errors {
             let _ = writeln!(s, "- {}: {}", md(&e.target), md(&e.reason));
         }
@@ -248,38 +314,59 @@ pub fn render_markdown(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
-fn plan_item_row(out: &mut String, host: &str, i: &PlanItem) {
+fn plan_item_row(out: &mut String, msg: &Messages, host: &str, i: &PlanItem) {
     let _ = writeln!(
         out,
         "| {} | {} | {} | {} | {} | {} | {} | {} |",
         md(host),
         md(&i.name),
         i.version.as_deref().map(md).unwrap_or_default(),
-        status(i.status),
-        deadline_cell(i.deadline.as_ref(), i.is_excepted()),
+        status(msg, i.status),
+        deadline_cell(msg, i.deadline.as_ref(), i.is_excepted()),
         i.uninstall
             .as_ref()
             .map(|u| md_code(&u.command))
             .unwrap_or_default(),
-        exception_cell(i.exception.as_ref()),
+        exception_cell(msg, i.exception.as_ref()),
         md(&crate::text::location(&i.location)),
     );
 }
 
-/// Writes a removal plan as Markdown: one section per vendor and product.
+/// Writes a removal plan as Markdown, its fixed text in `lang`: one section per vendor
+/// and product.
 ///
 /// # Errors
 /// Only the writer's.
-pub fn render_plan_markdown(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+pub fn render_plan_markdown(plan: &Plan, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
+    let msg = Messages::new(lang);
     let mut s = String::new();
-    s.push_str("# Removal plan\n\n");
+    let _ = writeln!(s, "# {}\n", md(&msg.get(Msg::MdPlanTitle)));
     let sum = &plan.summary;
     let _ = writeln!(
         s,
-        "{} items on {} hosts in {} groups: {} overdue, {} under an active exception, {} without a known uninstall command.\n",
-        sum.items, sum.hosts, sum.groups, sum.overdue, sum.excepted, sum.without_uninstall_hint
+        "{}\n",
+        msg.format(
+            Msg::MdPlanSummary,
+            &[
+                ("items", Arg::Num(sum.items)),
+                ("hosts", Arg::Num(sum.hosts)),
+                ("groups", Arg::Num(sum.groups)),
+                ("overdue", Arg::Num(sum.overdue)),
+                ("excepted", Arg::Num(sum.excepted)),
+                ("without", Arg::Num(sum.without_uninstall_hint)),
+            ],
+        )
     );
-    s.push_str("| Report | Host | Generated | Findings |\n|---|---|---|---:|\n");
+    header(
+        &mut s,
+        &msg,
+        &[
+            (Msg::MdColReport, false),
+            (Msg::HtmlHost, false),
+            (Msg::HtmlGenerated, false),
+            (Msg::HtmlCardFindings, true),
+        ],
+    );
     for r in &plan.reports {
         let _ = writeln!(
             s,
@@ -292,47 +379,75 @@ pub fn render_plan_markdown(plan: &Plan, out: &mut dyn Write) -> io::Result<()> 
     }
     s.push('\n');
     if plan.groups.is_empty() {
-        s.push_str("Nothing to remove.\n");
+        let _ = writeln!(s, "{}", md(&msg.get(Msg::MdPlanNothing)));
     }
     for (n, g) in plan.groups.iter().enumerate() {
+        let vendor = md(&g.vendor.name);
         let title = match &g.product {
-            Some(p) => format!("{} ({})", md(&p.name), md(&g.vendor.name)),
-            None => format!("{} (any product)", md(&g.vendor.name)),
+            Some(p) => format!("{} ({vendor})", md(&p.name)),
+            None => msg.format(Msg::MdPlanAnyProduct, &[("vendor", Arg::Str(&vendor))]),
         };
         let _ = writeln!(s, "## {}. {title}\n", n + 1);
-        let _ = write!(s, "- Status: {}\n- Deadline: ", status(g.status));
-        match &g.deadline {
-            Some(d) => {
-                let _ = writeln!(
-                    s,
-                    "{} by {}{} ({})",
-                    d.kind.as_str(),
-                    d.date,
-                    if d.overdue { ", **overdue**" } else { "" },
-                    md(&d.act)
-                );
-            }
-            None => s.push_str("none set by the acts\n"),
-        }
         let _ = writeln!(
             s,
-            "- Replace with: {}",
-            g.category.as_deref().map_or_else(
-                || "another product (no category in the catalog)".to_owned(),
-                |c| { format!("another {} product", md(c)) }
-            )
+            "- {}: {}",
+            md(&msg.get(Msg::ColStatus)),
+            status(&msg, g.status)
         );
+        let deadline = match &g.deadline {
+            Some(d) => {
+                let kind = md(&deadline_text(&msg, d.kind));
+                let date = d.date.to_string();
+                let act = md(&d.act);
+                let which = if d.overdue {
+                    Msg::MdPlanDeadlineOverdue
+                } else {
+                    Msg::DeadlineBy
+                };
+                msg.format(
+                    which,
+                    &[
+                        ("kind", Arg::Str(&kind)),
+                        ("date", Arg::Str(&date)),
+                        ("act", Arg::Str(&act)),
+                    ],
+                )
+            }
+            None => md(&msg.get(Msg::MdPlanNoDeadline)),
+        };
+        let _ = writeln!(s, "- {}: {deadline}", md(&msg.get(Msg::ColDeadline)));
+        let replace = match g.category.as_deref() {
+            Some(c) => msg.format(
+                Msg::MdPlanReplaceCategory,
+                &[("category", Arg::Str(&md(c)))],
+            ),
+            None => msg.get(Msg::MdPlanReplaceAny),
+        };
+        let _ = writeln!(s, "- {replace}");
         let acts = g
             .acts
             .iter()
             .map(|a| format!("{} {}", link(&a.id, &a.url), md(&a.title)))
             .collect::<Vec<_>>()
             .join("; ");
-        let _ = writeln!(s, "- Acts: {acts}\n");
-        s.push_str("| Host | Item | Version | Status | Deadline | Uninstall | Exception | Found at |\n|---|---|---|---|---|---|---|---|\n");
+        let _ = writeln!(s, "- {}: {acts}\n", md(&msg.get(Msg::ColActs)));
+        header(
+            &mut s,
+            &msg,
+            &[
+                (Msg::HtmlHost, false),
+                (Msg::ColItem, false),
+                (Msg::ColVersion, false),
+                (Msg::ColStatus, false),
+                (Msg::ColDeadline, false),
+                (Msg::MdColUninstall, false),
+                (Msg::DetailException, false),
+                (Msg::MdColFoundAt, false),
+            ],
+        );
         for h in &g.hosts {
             for i in &h.items {
-                plan_item_row(&mut s, &h.host, i);
+                plan_item_row(&mut s, &msg, &h.host, i);
             }
         }
         s.push('\n');

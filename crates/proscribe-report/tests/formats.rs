@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use proscribe_policy::{ExceptionRef, ExceptionState};
+use proscribe_report::i18n::Lang;
 use proscribe_report::{
     render_csv, render_markdown, render_sarif, Report, ReportWarning, SarifOptions, CSV_COLUMNS,
 };
@@ -46,6 +47,11 @@ fn sarif(report: &Report) -> Value {
     let mut out = Vec::new();
     render_sarif(report, &mut out, SarifOptions::default()).unwrap();
     serde_json::from_slice(&out).unwrap()
+}
+
+/// The Markdown in English, the language of the golden file.
+fn md_en(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    render_markdown(r, out, Lang::En)
 }
 
 fn text(render: fn(&Report, &mut dyn std::io::Write) -> std::io::Result<()>, r: &Report) -> String {
@@ -228,7 +234,7 @@ fn csv_snapshot() {
 /// The Markdown, exactly as written.
 #[test]
 fn markdown_snapshot() {
-    insta::assert_snapshot!(text(render_markdown, &report()));
+    insta::assert_snapshot!(text(md_en, &report()));
 }
 
 fn read_csv(s: &str) -> Vec<Vec<String>> {
@@ -374,7 +380,7 @@ proptest! {
     #[test]
     fn markdown_round_trips(name in odd_text(), version in odd_text(), path in odd_text(), detail in odd_text(), reason in odd_text()) {
         let r = odd_report(&name, &version, &path, &detail, &reason);
-        let rows = md_rows(&text(render_markdown, &r));
+        let rows = md_rows(&text(md_en, &r));
         // Summary (1 + 3), findings (1 + 4), exceptions (1 + 2).
         prop_assert_eq!(rows.len(), 4 + 5 + 3);
         let findings = &rows[4..9];

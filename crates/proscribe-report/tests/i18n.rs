@@ -156,3 +156,120 @@ fn table_alignment_in_each_language() {
         }
     }
 }
+
+/// Markdown table rows as a GFM reader sees them: each row's cells as plain text.
+fn md_rows(s: &str) -> Vec<Vec<String>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut rows = Vec::new();
+    let mut row: Option<Vec<String>> = None;
+    let mut cell: Option<String> = None;
+    for ev in Parser::new_ext(s, Options::ENABLE_TABLES) {
+        match ev {
+            Event::Start(Tag::TableRow | Tag::TableHead) => row = Some(Vec::new()),
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => rows.extend(row.take()),
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                if let (Some(r), Some(c)) = (row.as_mut(), cell.take()) {
+                    r.push(c);
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    rows
+}
+
+/// Markdown headings (level 2) as a reader sees them.
+fn md_headings(s: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for ev in Parser::new(s) {
+        match ev {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => out.extend(current.take()),
+            Event::Text(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The Markdown report in German, French and Japanese: translated headings and column
+/// names, tables a GFM parser still reads with every column, data left as it is.
+#[test]
+fn markdown_in_each_language() {
+    let mut report = common::report();
+    report.findings[0].exception = Some(proscribe_policy::ExceptionRef {
+        id: "EX-2026-014".into(),
+        until: chrono::NaiveDate::from_ymd_opt(2027, 3, 31),
+        reason: "Malware-analysis lab".into(),
+        approved_by: "CISO".into(),
+        reference: None,
+        state: proscribe_policy::ExceptionState::Active,
+    });
+    let render = |lang| {
+        let mut out = Vec::new();
+        proscribe_report::render_markdown(&report, &mut out, lang).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let en = render(Lang::En);
+    let en_rows = md_rows(&en);
+    for (lang, headings, columns) in [
+        (
+            Lang::De,
+            ["Übersicht", "Befunde", "Ausnahmen"],
+            ["Status", "Hersteller", "Produkt", "Eintrag"],
+        ),
+        (
+            Lang::Fr,
+            ["Résumé", "Constats", "Exceptions"],
+            ["Statut", "Fournisseur", "Produit", "Élément"],
+        ),
+        (
+            Lang::Ja,
+            ["概要", "検出", "例外"],
+            ["ステータス", "ベンダー", "製品", "項目"],
+        ),
+    ] {
+        let text = render(lang);
+        let m = Messages::new(lang);
+        assert!(
+            text.starts_with(&format!("# {}\n", m.get(Msg::HtmlTitle))),
+            "{lang}: {text}"
+        );
+        let found = md_headings(&text);
+        assert_eq!(&found[..3], &headings, "{lang}");
+        assert_eq!(found[3..], [m.get(Msg::HtmlCardErrors)], "{lang}");
+        let rows = md_rows(&text);
+        // Same tables, same shape: every row keeps its column count.
+        assert_eq!(rows.len(), en_rows.len(), "{lang}");
+        for (row, en_row) in rows.iter().zip(&en_rows) {
+            assert_eq!(row.len(), en_row.len(), "{lang}: {row:?}");
+        }
+        let findings_head = rows
+            .iter()
+            .find(|r| r.len() == 8)
+            .unwrap_or_else(|| panic!("{lang}: no findings table"));
+        assert_eq!(&findings_head[..4], &columns, "{lang}");
+        // Status names are translated, vendor names are data and stay.
+        let banned = m.get(Msg::StatusBanned).to_uppercase();
+        assert!(rows.iter().any(|r| r[0] == banned), "{lang}: {rows:?}");
+        for f in &report.findings {
+            assert!(text.contains(&f.vendor.name), "{lang}: {}", f.vendor.name);
+        }
+        assert!(!text.contains("## Summary"), "{lang}: English left");
+    }
+}

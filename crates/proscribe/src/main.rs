@@ -68,6 +68,10 @@ struct PlanArgs {
     /// Write the plan to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Language of the Markdown plan's text: en, de, fr or ja (default: from LC_ALL,
+    /// LC_MESSAGES or LANG, else en). CSV and JSON stay English (machine formats).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<proscribe_report::i18n::Lang>,
     #[command(flatten)]
     opt: CatalogOpt,
 }

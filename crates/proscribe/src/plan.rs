@@ -52,8 +52,11 @@ pub(crate) fn run(args: &PlanArgs) -> anyhow::Result<Outcome> {
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
+    let lang = args
+        .lang
+        .unwrap_or_else(proscribe_report::i18n::Lang::from_env);
     match args.format {
-        PlanFormat::Markdown => proscribe_report::render_plan_markdown(&plan, &mut out)?,
+        PlanFormat::Markdown => proscribe_report::render_plan_markdown(&plan, &mut out, lang)?,
         PlanFormat::Csv => proscribe_report::render_plan_csv(&plan, &mut out)?,
         PlanFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &plan)?;

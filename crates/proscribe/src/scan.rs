@@ -144,7 +144,7 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
             )?;
         }
         OutputFormat::Csv => proscribe_report::render_csv(report, &mut out)?,
-        OutputFormat::Markdown => proscribe_report::render_markdown(report, &mut out)?,
+        OutputFormat::Markdown => proscribe_report::render_markdown(report, &mut out, lang)?,
         OutputFormat::Table => {
             let color = match args.color {
                 ColorChoice::Always => true,

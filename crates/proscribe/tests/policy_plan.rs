@@ -17,6 +17,9 @@ fn proscribe() -> Command {
         .env("PROSCRIBE_NOW", "2026-11-25T12:00:00Z")
         .env("COLUMNS", "110")
         .env_remove("PROSCRIBE_CATALOG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .env("NO_COLOR", "1");
     cmd
 }
@@ -374,6 +377,18 @@ fn plan_from_two_reports() {
     assert!(md
         .stdout
         .contains("- Replace with: another endpoint-protection product"));
+
+    let de = run(&["plan", a, b, "--lang", "de"]);
+    assert_eq!(de.code, 0, "{}", de.stderr);
+    assert!(
+        de.stdout.starts_with("# Entfernungsplan\n"),
+        "{}",
+        de.stdout
+    );
+    assert!(de
+        .stdout
+        .contains("## 1. Kaspersky Endpoint Security (AO Kaspersky Lab)"));
+    assert!(de.stdout.contains("`apt-get purge kesl`"));
 
     let csv = run(&["plan", a, b, "--format", "csv"]);
     assert_eq!(csv.code, 0);

@@ -117,3 +117,31 @@ noscript-capped = Ohne JavaScript zeigt diese Seite die ersten { $shown } von { 
 html-errors = Eingaben, die nicht gelesen werden konnten
 html-warnings = Warnungen
 html-sources = Namen von Herstellern, Produkten und Rechtsakten stehen so da, wie der Katalog sie belegt; jeder Rechtsakt verweist auf seine Primärquelle.
+
+## Markdown-Bericht und Entfernungsplan
+
+md-generated = Erstellt { $date } von { $tool } { $version } mit Katalog { $catalog } (`{ $digest }`).
+md-generated-on-host = Erstellt { $date } von { $tool } { $version } mit Katalog { $catalog } (`{ $digest }`) auf Host { $host }.
+md-host-unnamed = (ohne Namen)
+md-summary = { $items } Einträge aus { $targets } Zielen gelesen; { $findings } Befunde, davon { $excepted } unter einer gültigen Ausnahme.
+md-overdue-count = Überfällig (ohne gültige Ausnahme): { $count }.
+md-exception-until = { $id } bis { $until }
+md-exception-expired = { $id } **abgelaufen** { $until }
+md-exceptions = Ausnahmen
+md-col-state = Zustand
+md-col-until = Gültig bis
+md-col-approved-by = Genehmigt von
+md-col-reference = Aktenzeichen
+md-col-reason = Begründung
+md-state-expired = abgelaufen
+md-plan-title = Entfernungsplan
+md-plan-summary = { $items } Einträge auf { $hosts } Hosts in { $groups } Gruppen: { $overdue } überfällig, { $excepted } unter einer gültigen Ausnahme, { $without } ohne bekannten Deinstallationsbefehl.
+md-col-report = Bericht
+md-plan-nothing = Nichts zu entfernen.
+md-plan-any-product = { $vendor } (jedes Produkt)
+md-plan-deadline-overdue = { $kind } bis { $date }, **überfällig** ({ $act })
+md-plan-no-deadline = von den Rechtsakten nicht festgelegt
+md-plan-replace-category = Ersetzen durch: ein anderes Produkt der Kategorie { $category }
+md-plan-replace-any = Ersetzen durch: ein anderes Produkt (keine Kategorie im Katalog)
+md-col-uninstall = Deinstallation
+md-col-found-at = Fundort

@@ -117,3 +117,31 @@ noscript-capped = Without JavaScript this page lists the first { $shown } of { $
 html-errors = Inputs that could not be read
 html-warnings = Warnings
 html-sources = Vendor, product and act names are shown as the catalog sources them; each act links to its primary source.
+
+## Markdown report and removal plan
+
+md-generated = Generated { $date } by { $tool } { $version } with catalog { $catalog } (`{ $digest }`).
+md-generated-on-host = Generated { $date } by { $tool } { $version } with catalog { $catalog } (`{ $digest }`) on host { $host }.
+md-host-unnamed = (unnamed)
+md-summary = { $items } items read from { $targets } targets; { $findings } findings, { $excepted } of them under an active exception.
+md-overdue-count = Overdue (no active exception): { $count }.
+md-exception-until = { $id } until { $until }
+md-exception-expired = { $id } **expired** { $until }
+md-exceptions = Exceptions
+md-col-state = State
+md-col-until = Until
+md-col-approved-by = Approved by
+md-col-reference = Reference
+md-col-reason = Reason
+md-state-expired = expired
+md-plan-title = Removal plan
+md-plan-summary = { $items } items on { $hosts } hosts in { $groups } groups: { $overdue } overdue, { $excepted } under an active exception, { $without } without a known uninstall command.
+md-col-report = Report
+md-plan-nothing = Nothing to remove.
+md-plan-any-product = { $vendor } (any product)
+md-plan-deadline-overdue = { $kind } by { $date }, **overdue** ({ $act })
+md-plan-no-deadline = none set by the acts
+md-plan-replace-category = Replace with: another { $category } product
+md-plan-replace-any = Replace with: another product (no category in the catalog)
+md-col-uninstall = Uninstall
+md-col-found-at = Found at

@@ -117,3 +117,31 @@ noscript-capped = Sans JavaScript, cette page montre les { $shown } premiers con
 html-errors = Entrées qui n'ont pas pu être lues
 html-warnings = Avertissements
 html-sources = Les noms de fournisseurs, de produits et d'actes sont donnés tels que le catalogue les cite ; chaque acte renvoie à sa source primaire.
+
+## Rapport Markdown et plan de retrait
+
+md-generated = Généré le { $date } par { $tool } { $version } avec le catalogue { $catalog } (`{ $digest }`).
+md-generated-on-host = Généré le { $date } par { $tool } { $version } avec le catalogue { $catalog } (`{ $digest }`) sur l'hôte { $host }.
+md-host-unnamed = (sans nom)
+md-summary = { $items } éléments lus dans { $targets } cibles ; { $findings } constats, dont { $excepted } sous une exception en vigueur.
+md-overdue-count = En retard (sans exception en vigueur) : { $count }.
+md-exception-until = { $id } jusqu'au { $until }
+md-exception-expired = { $id } **expirée** { $until }
+md-exceptions = Exceptions
+md-col-state = État
+md-col-until = Jusqu'au
+md-col-approved-by = Approuvée par
+md-col-reference = Référence
+md-col-reason = Motif
+md-state-expired = expirée
+md-plan-title = Plan de retrait
+md-plan-summary = { $items } éléments sur { $hosts } hôtes en { $groups } groupes : { $overdue } en retard, { $excepted } sous une exception en vigueur, { $without } sans commande de désinstallation connue.
+md-col-report = Rapport
+md-plan-nothing = Rien à retirer.
+md-plan-any-product = { $vendor } (tout produit)
+md-plan-deadline-overdue = { $kind } avant le { $date }, **en retard** ({ $act })
+md-plan-no-deadline = aucune fixée par les actes
+md-plan-replace-category = Remplacer par : un autre produit de la catégorie { $category }
+md-plan-replace-any = Remplacer par : un autre produit (aucune catégorie dans le catalogue)
+md-col-uninstall = Désinstallation
+md-col-found-at = Trouvé à

@@ -102,3 +102,31 @@ noscript-capped = JavaScript なしでは全 { $total } 件のうち最初の { 
 html-errors = 読み込めなかった入力
 html-warnings = 警告
 html-sources = ベンダー名・製品名・法令名はカタログの出典どおりに表示しています。各法令は一次資料にリンクしています。
+
+## Markdown レポートと撤去計画
+
+md-generated = { $date } に { $tool } { $version } で作成（カタログ { $catalog }、`{ $digest }`）。
+md-generated-on-host = { $date } にホスト { $host } 上で { $tool } { $version } により作成（カタログ { $catalog }、`{ $digest }`）。
+md-host-unnamed = （名前なし）
+md-summary = { $targets } 対象から { $items } 項目を読み込み、検出 { $findings } 件（うち有効な例外の適用 { $excepted } 件）。
+md-overdue-count = 期限超過（有効な例外なし）：{ $count } 件。
+md-exception-until = { $id }（{ $until } まで）
+md-exception-expired = { $id } **失効** { $until }
+md-exceptions = 例外
+md-col-state = 状態
+md-col-until = 有効期限
+md-col-approved-by = 承認者
+md-col-reference = 参照番号
+md-col-reason = 理由
+md-state-expired = 失効
+md-plan-title = 撤去計画
+md-plan-summary = { $hosts } ホスト上の { $items } 項目（{ $groups } グループ）：期限超過 { $overdue }、有効な例外の適用 { $excepted }、既知のアンインストールコマンドなし { $without }。
+md-col-report = レポート
+md-plan-nothing = 撤去するものはありません。
+md-plan-any-product = { $vendor }（全製品）
+md-plan-deadline-overdue = { $date } までに{ $kind }、**期限超過**（{ $act }）
+md-plan-no-deadline = 法令による期限なし
+md-plan-replace-category = 代替：別の { $category } 製品
+md-plan-replace-any = 代替：別の製品（カタログにカテゴリなし）
+md-col-uninstall = アンインストール
+md-col-found-at = 検出場所
