@@ -57,6 +57,7 @@ pub fn collect_each(targets: &[Target], options: Options, sink: &mut dyn Sink) -
                 let root = Path::new("/");
                 inv.host = Some(host_of(root));
                 collect_root(root, "localhost", &mut inv);
+                collect_paths(root, "localhost", |c| c.live_paths(), &mut inv);
             }
             Target::Stdin => collect_stdin(options, &mut inv),
             Target::Path(path) => collect_path(path, options, &mut inv),
@@ -139,16 +140,66 @@ fn is_mounted_root(path: &Path) -> bool {
     COLLECTORS
         .iter()
         .flat_map(|c| c.root_paths())
-        .any(|rel| crate::rootfs::resolve_in_root(path, rel).is_some_and(|p| p.exists()))
+        .any(|rel| !expand_root_path(path, rel).is_empty())
+}
+
+/// The paths, relative to `root` and spelled as on disk, that a root path names, sorted.
+///
+/// A component `*` stands for every entry of a directory (`Users/*/NTUSER.DAT`). A
+/// component that does not exist with its exact spelling is looked up ignoring ASCII
+/// case, because Windows file systems are case-insensitive and a mounted image may spell
+/// `Windows/System32/config` as `WINDOWS/system32/CONFIG`. Directories are listed where the
+/// image's own links lead ([`crate::rootfs::resolve_in_root`]).
+fn expand_root_path(root: &Path, rel: &str) -> Vec<PathBuf> {
+    let mut paths = vec![PathBuf::new()];
+    for part in rel.split('/').filter(|p| !p.is_empty()) {
+        let mut next = Vec::new();
+        for dir in &paths {
+            let exact = dir.join(part);
+            if part != "*" && crate::rootfs::resolve_in_root(root, &exact).is_some() {
+                next.push(exact);
+                continue;
+            }
+            let Some(Ok(entries)) =
+                crate::rootfs::resolve_in_root(root, dir).map(std::fs::read_dir)
+            else {
+                continue;
+            };
+            let mut found: Vec<PathBuf> = entries
+                .flatten()
+                .filter(|e| {
+                    part == "*" || e.file_name().to_string_lossy().eq_ignore_ascii_case(part)
+                })
+                .map(|e| dir.join(e.file_name()))
+                .collect();
+            found.sort();
+            next.extend(found);
+        }
+        paths = next;
+    }
+    paths
 }
 
 fn collect_root(root: &Path, target: &str, inv: &mut Cx<'_>) {
+    collect_paths(root, target, |c| c.root_paths(), inv);
+}
+
+/// Runs every collector over the paths `paths_of` gives it under `root`.
+fn collect_paths(
+    root: &Path,
+    target: &str,
+    paths_of: impl Fn(&dyn Collector) -> &'static [&'static str],
+    inv: &mut Cx<'_>,
+) {
     // Distributions link old database locations to new ones (Fedora's `var/lib/rpm` →
     // `usr/lib/sysimage/rpm`): read each file once, however many root paths reach it.
     let mut seen = std::collections::HashSet::new();
     for collector in COLLECTORS {
-        for rel in collector.root_paths() {
-            let Some(real) = crate::rootfs::resolve_in_root(root, rel) else {
+        for rel in paths_of(*collector)
+            .iter()
+            .flat_map(|rel| expand_root_path(root, rel))
+        {
+            let Some(real) = crate::rootfs::resolve_in_root(root, &rel) else {
                 continue;
             };
             let Ok(meta) = std::fs::metadata(&real) else {
@@ -159,7 +210,7 @@ fn collect_root(root: &Path, target: &str, inv: &mut Cx<'_>) {
                 continue;
             }
             // Name the path as the user knows it; read the one the image's links lead to.
-            let display = root.join(rel).display().to_string();
+            let display = root.join(&rel).display().to_string();
             let path = real;
             let head = if meta.is_dir() {
                 Vec::new()

@@ -14,15 +14,18 @@
 pub mod browser;
 pub mod certs;
 mod drive;
+pub mod hw;
 pub mod import;
 pub mod inventory;
 pub mod linux;
 pub mod macos;
 pub mod mobile;
+pub mod net;
 pub mod registry;
 pub mod rootfs;
 mod sniff;
 mod walk;
+pub mod windows;
 
 pub use drive::{collect, collect_each, Options, Target};
 pub use sniff::{head_of, Confidence, Input, HEAD_LEN};
@@ -73,8 +76,18 @@ pub trait Collector: Sync {
 
     /// Paths, relative to a filesystem root, that this collector reads when it scans a
     /// machine or a mounted image (`var/lib/dpkg/status`). Checked in order; every path
-    /// that exists is collected.
+    /// that exists is collected. A component `*` matches every entry of a directory
+    /// (`Users/*/NTUSER.DAT`); a component missing with its exact spelling is matched
+    /// ignoring ASCII case (Windows images).
     fn root_paths(&self) -> &'static [&'static str];
+
+    /// Paths, relative to `/`, that describe the running state of the machine proscribe
+    /// runs on (`proc/net/arp`, `sys/bus/usb/devices`). Read only when the target is this
+    /// machine, live: a mounted image has no running kernel, so the same paths under it
+    /// are absent or stale. None by default.
+    fn live_paths(&self) -> &'static [&'static str] {
+        &[]
+    }
 
     /// Reads `input` and pushes every item found into `sink`.
     ///

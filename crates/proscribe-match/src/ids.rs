@@ -21,28 +21,16 @@ pub(crate) fn fold(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// A MAC-48 as an integer, or `None` if it is not 12 hex digits with the usual separators.
+/// A MAC-48 as an integer, or `None` if it is not in one of the notations
+/// [`proscribe_model::mac`] accepts (the collectors' parser: one definition for both).
 pub(crate) fn mac48(s: &str) -> Option<u64> {
-    let mut v: u64 = 0;
-    let mut digits = 0;
-    for c in s.trim().chars() {
-        if let Some(d) = c.to_digit(16) {
-            digits += 1;
-            if digits > 12 {
-                return None;
-            }
-            v = (v << 4) | u64::from(d);
-        } else if !matches!(c, ':' | '-' | '.') {
-            return None;
-        }
-    }
-    (digits == 12).then_some(v)
+    proscribe_model::mac::parse(s)
 }
 
 /// Whether a MAC is individually assigned and globally unique: a locally administered
 /// (`0x02` of the first octet) or multicast (`0x01`) address says nothing about its maker.
 pub(crate) fn mac_is_global_unicast(mac: u64) -> bool {
-    (mac >> 40) & 0x03 == 0
+    proscribe_model::mac::is_global_unicast(mac)
 }
 
 /// An OUI/MA-M/MA-S key (6, 7 or 9 upper-case hex digits) as (bits, value).

@@ -51,6 +51,7 @@
 mod ids;
 mod matcher;
 mod normalize;
+mod oui;
 
 pub use matcher::{CompileError, Matcher};
 pub use normalize::{normalize, words};

@@ -172,7 +172,7 @@ pub struct Matcher {
     word_targets: Vec<Vec<(u32, u32)>>,
     /// Field bits with at least one `words` pattern.
     word_fields: u32,
-    oui: [HashMap<u64, Vec<u32>>; 3],
+    oui: crate::oui::OuiTable,
     usb: HashMap<u16, Vec<u32>>,
     pci: HashMap<u16, Vec<u32>>,
     iana: HashMap<u32, Vec<u32>>,
@@ -411,7 +411,7 @@ impl Matcher {
             }
         }
 
-        let mut oui: [HashMap<u64, Vec<u32>>; 3] = Default::default();
+        let mut oui = crate::oui::OuiTable::default();
         let mut usb: HashMap<u16, Vec<u32>> = HashMap::default();
         let mut pci: HashMap<u16, Vec<u32>> = HashMap::default();
         let mut iana: HashMap<u32, Vec<u32>> = HashMap::default();
@@ -470,12 +470,7 @@ impl Matcher {
                 match kind {
                     RegistryKind::Oui => {
                         let (bits, v) = ids::oui_key(&row.key).ok_or_else(bad)?;
-                        let slot = match bits {
-                            36 => 0,
-                            28 => 1,
-                            _ => 2,
-                        };
-                        oui[slot].entry(v).or_default().push(t);
+                        oui.insert(bits, v, t);
                     }
                     RegistryKind::Usb | RegistryKind::Pci => {
                         let v = u16::from_str_radix(&row.key, 16).map_err(|_| bad())?;
@@ -544,6 +539,29 @@ impl Matcher {
         })
     }
 
+    /// The registry targets of a MAC's longest assigned prefix (MA-S, then MA-M, then
+    /// MA-L); `None` for locally administered and group addresses.
+    fn oui_targets(&self, mac: u64) -> Option<&[u32]> {
+        if !ids::mac_is_global_unicast(mac) {
+            return None;
+        }
+        self.oui.get(mac)
+    }
+
+    /// Which catalog vendor (and subsidiary or brand) the IEEE registry assigns a MAC
+    /// address to: `(vendor id, entity name)`, from the longest matching MA-S, MA-M or
+    /// MA-L block. `None` when the address is unreadable, locally administered, a group
+    /// address, or in no catalog vendor's block. Ownership dates are not applied here
+    /// (that needs the item: see [`Matcher::find`]).
+    pub fn mac_owner(&self, mac: &str) -> Option<(&str, Option<&str>)> {
+        let t = *self.oui_targets(ids::mac48(mac)?)?.first()?;
+        let t = &self.targets[t as usize];
+        Some((
+            self.vendors[t.vendor as usize].as_str(),
+            t.entity.map(|e| self.entities[e as usize].name.as_str()),
+        ))
+    }
+
     /// Every vendor, product and entity `item` matches, one [`Match`] per (vendor, product,
     /// entity), sorted by catalog order; empty when nothing matches.
     pub fn find(&self, item: &Item) -> Vec<Match> {
@@ -597,11 +615,8 @@ impl Matcher {
         };
         match kind {
             IdentifierKind::Mac => {
-                if let Some(mac) = ids::mac48(value).filter(|&m| ids::mac_is_global_unicast(m)) {
-                    let keys = [mac >> 12, mac >> 20, mac >> 24];
-                    if let Some(ts) = self.oui.iter().zip(keys).find_map(|(map, k)| map.get(&k)) {
-                        push(ts);
-                    }
+                if let Some(ts) = ids::mac48(value).and_then(|m| self.oui_targets(m)) {
+                    push(ts);
                 }
             }
             IdentifierKind::Usb | IdentifierKind::Pci => {

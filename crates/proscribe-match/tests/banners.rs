@@ -11,6 +11,9 @@ use proscribe_model::{Identifier, IdentifierKind, Item, ItemKind, Location};
 /// (signature label, examples). Examples are the source's own (Recog `<example>`), or for
 /// nmap patterns, which carry none, the shortest string the pattern describes.
 const EXAMPLES: &[(&str, &[&str])] = &[
+    // Recog dhcp_vendor_class.xml's example, and the vendor class of the ISC dhcpd fixture
+    // (proscribe-collect/fixtures/net/dhcp/dhcpd.leases).
+    ("huawei#10", &["HUAWEI:android:ABC", "HUAWEI:android:ELE-L29"]),
     (
         "huawei-network-equipment#1",
         &[
@@ -126,7 +129,8 @@ const OTHERS: &[&str] = &[
     "VRP",
 ];
 
-const ECOSYSTEMS: [&str; 6] = [
+const ECOSYSTEMS: [&str; 7] = [
+    "dhcp-vendor-class",
     "http-server",
     "ssh",
     "snmp-sysdescr",

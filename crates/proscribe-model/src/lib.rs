@@ -6,6 +6,8 @@
 //! change them only together with the report schema.
 #![deny(missing_docs)]
 
+pub mod mac;
+
 use std::collections::BTreeMap;
 use std::fmt;
 

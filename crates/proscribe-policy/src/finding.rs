@@ -1,12 +1,14 @@
 //! The finding: one judged match, shaped exactly as the `proscribe.report/1` contract
 //! prints it.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use proscribe_catalog::Status;
 use proscribe_match::Evidence;
 use proscribe_model::{Identifier, Item, ItemKind, Location};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::schema::{EvidenceDef, IdentifierDef, ItemKindDef, LocationDef, StatusDef};
@@ -35,9 +37,9 @@ pub struct Finding {
     pub acts: Vec<FindingAct>,
     /// The next deadline an act sets, or the last one when all have passed.
     pub deadline: Option<Deadline>,
-    /// The policy exception that covers this finding. Policy v1 has no exceptions, so
-    /// this is always `null`; a later policy version sets it, and the field is already in
-    /// the report contract so readers need not change.
+    /// The policy exception (waiver) that covers this finding, active or expired; `null`
+    /// when none does. An active one keeps the finding in the report but out of the exit
+    /// status; an expired one is shown so nobody mistakes the finding for a new one.
     pub exception: Option<ExceptionRef>,
     /// Where the item was found.
     #[schemars(with = "LocationDef")]
@@ -45,7 +47,7 @@ pub struct Finding {
 }
 
 /// A catalog id with its display name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Named {
     /// The catalog id.
     pub id: String,
@@ -54,7 +56,7 @@ pub struct Named {
 }
 
 /// The identity of the item a finding is about (its location is on the finding).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FindingItem {
     /// What kind of thing it is.
     #[schemars(with = "ItemKindDef")]
@@ -68,7 +70,21 @@ pub struct FindingItem {
     /// Every identifier the collector saw.
     #[schemars(with = "Vec<IdentifierDef>")]
     pub identifiers: Vec<Identifier>,
+    /// The few source attributes a removal plan needs ([`REPORTED_ATTRS`]), such as a
+    /// Windows program's uninstall command; absent when the item has none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
 }
+
+/// Item attribute: the command Windows runs to uninstall a program (the `UninstallString`
+/// value of its Uninstall registry key).
+pub const ATTR_UNINSTALL_STRING: &str = "uninstall-string";
+/// Item attribute: the silent variant (`QuietUninstallString`), when the program has one.
+pub const ATTR_QUIET_UNINSTALL_STRING: &str = "quiet-uninstall-string";
+
+/// The item attributes a finding copies into the report. Only these: attributes are free
+/// text of any size, and a report should carry what a person acts on, not the whole item.
+pub const REPORTED_ATTRS: [&str; 2] = [ATTR_UNINSTALL_STRING, ATTR_QUIET_UNINSTALL_STRING];
 
 impl From<&Item> for FindingItem {
     fn from(item: &Item) -> Self {
@@ -78,12 +94,18 @@ impl From<&Item> for FindingItem {
             version: item.version.clone(),
             publisher: item.publisher.clone(),
             identifiers: item.identifiers.clone(),
+            attrs: item
+                .attrs
+                .iter()
+                .filter(|(k, _)| REPORTED_ATTRS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         }
     }
 }
 
 /// An act that applies to a finding, with the status it gives there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FindingAct {
     /// The act's catalog id.
     pub id: String,
@@ -100,7 +122,9 @@ pub struct FindingAct {
 }
 
 /// Which of an act's deadlines is due: identify, plan or remove.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeadlineKind {
     /// Identify the covered products.
@@ -123,7 +147,7 @@ impl DeadlineKind {
 }
 
 /// A deadline an act sets for a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Deadline {
     /// The act that sets it.
     pub act: String,
@@ -133,20 +157,64 @@ pub struct Deadline {
     pub date: NaiveDate,
     /// Whether the day had passed when the finding was judged.
     pub overdue: bool,
+    /// The day the act's periods are counted from: the act's date, or the policy's
+    /// `start` when that is later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counted_from: Option<NaiveDate>,
 }
 
-/// A reference to the policy exception that covers a finding.
-///
-/// Policy v1 cannot declare exceptions, so nothing sets this yet; it exists so the report
-/// contract already has its final shape.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+/// Whether an exception still holds on the day of the scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExceptionState {
+    /// `until` is today or later: the finding is excepted and does not fail the scan.
+    Active,
+    /// `until` has passed: the finding counts again.
+    Expired,
+}
+
+impl ExceptionState {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+/// A reference to the policy exception (waiver) that covers a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ExceptionRef {
     /// The exception's id in the policy.
     pub id: String,
-    /// The last day the exception holds, if it expires.
+    /// The last day the exception holds (policy files require it; the type stays
+    /// nullable because the first version of the report contract declared it so).
     pub until: Option<NaiveDate>,
     /// Why it was granted.
     pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// The decision, ticket or change number that records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Whether it held on the day of the scan.
+    pub state: ExceptionState,
+}
+
+impl ExceptionRef {
+    /// Whether the exception held on the day of the scan, so the finding does not count.
+    pub fn is_active(&self) -> bool {
+        self.state == ExceptionState::Active
+    }
+}
+
+impl Finding {
+    /// Whether an active exception covers this finding: it stays in the report but does
+    /// not set the exit status.
+    pub fn is_excepted(&self) -> bool {
+        self.exception.as_ref().is_some_and(ExceptionRef::is_active)
+    }
 }
 
 /// The stable finding id: the first 16 bytes of a SHA-256, in hex.

@@ -474,7 +474,7 @@ fn finding_json_shape() {
     assert_eq!(v["evidence"][0]["match"], "exact");
     assert_eq!(
         v["deadline"],
-        serde_json::json!({"act": "us-bod-17-01", "kind": "remove", "date": "2017-12-12", "overdue": true})
+        serde_json::json!({"act": "us-bod-17-01", "kind": "remove", "date": "2017-12-12", "overdue": true, "counted_from": "2017-09-13"})
     );
     assert_eq!(f.item.identifiers[0].kind, IdentifierKind::Package);
 }

@@ -1,4 +1,7 @@
-//! Renders the findings of a scan: the `proscribe.report/1` JSON report and a terminal table.
+//! Renders the findings of a scan: the `proscribe.report/1` JSON report, a terminal table,
+//! SARIF 2.1.0 for code-scanning tools, CSV for spreadsheets, Markdown for tickets and
+//! wikis (and, from the same [`Report`], the removal plan as CSV and Markdown), and a
+//! self-contained HTML page; fixed text comes in several languages ([`i18n`]).
 //!
 //! [`Report`] is the contract (section 6 of the design): scripts, CI pipelines and the
 //! fleet database read it, so its shape changes only with a new schema version. Its JSON
@@ -8,7 +11,13 @@
 //! policy stage before the report was built.
 #![deny(missing_docs)]
 
+mod csv;
+mod html;
+pub mod i18n;
+mod markdown;
+mod sarif;
 mod table;
+mod text;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -21,6 +30,10 @@ use proscribe_policy::Finding;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
+pub use self::csv::{render_csv, render_plan_csv, CSV_COLUMNS, PLAN_CSV_COLUMNS};
+pub use html::{render_html, NOSCRIPT_ROWS};
+pub use markdown::{render_markdown, render_plan_markdown};
+pub use sarif::{render_sarif, SarifOptions, SARIF_SCHEMA_URI};
 pub use table::{render_table, TableStyle};
 
 /// The report format this crate writes.
@@ -57,6 +70,19 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Inputs that could not be read; the findings cover the rest.
     pub errors: Vec<ReportError>,
+    /// Things worth a look that did not stop the scan, such as a policy exception that
+    /// matched nothing or has expired.
+    #[serde(default)]
+    pub warnings: Vec<ReportWarning>,
+}
+
+/// Something worth a person's attention that did not stop the scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ReportWarning {
+    /// Stable kebab-case code, e.g. `exception-unmatched` or `exception-expired`.
+    pub code: String,
+    /// One line for people.
+    pub message: String,
 }
 
 /// The program that wrote a report.
@@ -106,6 +132,9 @@ pub struct Summary {
     pub findings: usize,
     /// Findings per status.
     pub by_status: ByStatus,
+    /// Findings an active policy exception covers: listed, but not failing the scan.
+    #[serde(default)]
+    pub excepted: usize,
 }
 
 /// Findings per status.
@@ -179,6 +208,7 @@ impl Report {
                 restricted: count(Status::Restricted),
                 review: count(Status::Review),
             },
+            excepted: findings.iter().filter(|f| f.is_excepted()).count(),
         };
         let generated_at = generated_at.with_nanosecond(0).unwrap_or(generated_at);
         Self {
@@ -215,6 +245,7 @@ impl Report {
                     reason: e.reason.clone(),
                 })
                 .collect(),
+            warnings: Vec::new(),
         }
     }
 }

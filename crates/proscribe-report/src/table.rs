@@ -4,17 +4,19 @@
 //! (where, evidence, acts) that a grid would either truncate or wrap into unreadable
 //! columns. Text wraps at word boundaries to the given width, continuation lines are
 //! indented under their value, and every line stays within the width (measured in
-//! terminal columns, so CJK names count double). Colour only highlights: the table reads
-//! the same without it.
+//! terminal columns, so CJK names count double, and labels are padded by columns too).
+//! Colour only highlights: the table reads the same without it. Fixed text comes from the
+//! [`Messages`] of the chosen language.
 
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 use chrono::SecondsFormat;
 use proscribe_catalog::{MatchKind, Status};
-use proscribe_policy::Finding;
+use proscribe_policy::{DeadlineKind, Finding};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::i18n::{Arg, Lang, Messages, Msg};
 use crate::Report;
 
 /// How to draw the table.
@@ -24,6 +26,8 @@ pub struct TableStyle {
     pub color: bool,
     /// The terminal width in columns; values under 40 are treated as 40.
     pub width: usize,
+    /// The language of the fixed text.
+    pub lang: Lang,
 }
 
 /// The narrowest layout the table draws.
@@ -31,10 +35,6 @@ const MIN_WIDTH: usize = 40;
 /// Indent of a finding's first line, and of its labelled lines.
 const ITEM_INDENT: usize = 2;
 const FIELD_INDENT: usize = 4;
-/// Width of the label column (`evidence` plus a space).
-const LABEL: usize = 10;
-/// Width of the header's label column (`host`, `read`).
-const HEAD_LABEL: usize = 5;
 /// How many targets the header names before summarising the rest.
 const MAX_TARGETS: usize = 5;
 
@@ -61,10 +61,30 @@ const ERROR: Style = OVERDUE;
 /// # Errors
 /// Only the writer's.
 pub fn render_table(report: &Report, out: &mut dyn Write, style: TableStyle) -> io::Result<()> {
+    let msg = Messages::new(style.lang);
+    // Label columns fit the widest label of the language, plus a space.
+    let label = [
+        Msg::LabelProduct,
+        Msg::LabelVia,
+        Msg::LabelWhere,
+        Msg::LabelEvidence,
+        Msg::LabelActs,
+        Msg::LabelDeadline,
+        Msg::LabelException,
+    ]
+    .iter()
+    .map(|m| width(&msg.get(*m)))
+    .max()
+    .unwrap_or(0)
+        + 1;
+    let head_label = width(&msg.get(Msg::TableHost)).max(width(&msg.get(Msg::TableRead))) + 1;
     let mut t = Table {
         out,
         color: style.color,
         width: style.width.max(MIN_WIDTH),
+        msg,
+        label,
+        head_label,
     };
     t.header(report)?;
     for status in [Status::Banned, Status::Restricted, Status::Review] {
@@ -158,6 +178,17 @@ struct Table<'a> {
     out: &'a mut dyn Write,
     color: bool,
     width: usize,
+    msg: Messages,
+    /// Columns of the finding's label column and of the header's.
+    label: usize,
+    head_label: usize,
+}
+
+/// `text` followed by spaces up to `cols` terminal columns.
+fn pad(text: &str, cols: usize) -> String {
+    let mut s = text.to_owned();
+    s.push_str(&" ".repeat(cols.saturating_sub(width(text))));
+    s
 }
 
 impl Table<'_> {
@@ -206,12 +237,12 @@ impl Table<'_> {
     }
 
     /// A labelled line of a finding: `    evidence  package = kesl (…)`.
-    fn field(&mut self, label: &str, body: &Words) -> io::Result<()> {
+    fn field(&mut self, label: Msg, body: &Words) -> io::Result<()> {
         let lead = vec![
             (" ".repeat(FIELD_INDENT), PLAIN),
-            (format!("{label:<LABEL$}"), DIM),
+            (pad(&self.msg.get(label), self.label), DIM),
         ];
-        self.line(&lead, FIELD_INDENT + LABEL, body)
+        self.line(&lead, FIELD_INDENT + self.label, body)
     }
 
     fn rule(&mut self) -> io::Result<()> {
@@ -225,10 +256,13 @@ impl Table<'_> {
             &format!("{} {}", report.tool.name, report.tool.version),
             BOLD,
         );
+        let catalog = self.msg.format(
+            Msg::TableCatalog,
+            &[("version", Arg::Str(&report.catalog.version))],
+        );
         body.extend(words(
             &format!(
-                "· catalog {} · {}",
-                report.catalog.version,
+                "· {catalog} · {}",
                 report
                     .generated_at
                     .to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -242,28 +276,41 @@ impl Table<'_> {
                 .flatten()
                 .collect();
             if !parts.is_empty() {
-                let lead = vec![(format!("{:<HEAD_LABEL$}", "host"), DIM)];
-                self.line(&lead, HEAD_LABEL, &words(&parts.join(" · "), PLAIN))?;
+                let lead = vec![(pad(&self.msg.get(Msg::TableHost), self.head_label), DIM)];
+                self.line(&lead, self.head_label, &words(&parts.join(" · "), PLAIN))?;
             }
         }
         // One target per line: a target's name, format and count belong together.
         for (i, t) in report.targets.iter().take(MAX_TARGETS).enumerate() {
-            let label = if i == 0 { "read" } else { "" };
-            let lead = vec![(format!("{label:<HEAD_LABEL$}"), DIM)];
-            let text = format!("{} ({}, {})", t.target, t.format, plural(t.items, "item"));
-            self.line(&lead, HEAD_LABEL, &words(&text, PLAIN))?;
+            let label = if i == 0 {
+                self.msg.get(Msg::TableRead)
+            } else {
+                String::new()
+            };
+            let lead = vec![(pad(&label, self.head_label), DIM)];
+            let items = self.msg.count(Msg::CountItems, t.items);
+            let text = self.msg.format(
+                Msg::TableReadTarget,
+                &[
+                    ("target", Arg::Str(&t.target)),
+                    ("format", Arg::Str(&t.format)),
+                    ("items", Arg::Str(&items)),
+                ],
+            );
+            self.line(&lead, self.head_label, &words(&text, PLAIN))?;
         }
         if report.targets.len() > MAX_TARGETS {
             let rest = &report.targets[MAX_TARGETS..];
             let items: usize = rest.iter().map(|t| t.items).sum();
-            let text = format!(
-                "and {} more ({})",
-                plural(rest.len(), "target"),
-                plural(items, "item")
+            let targets = self.msg.count(Msg::CountTargets, rest.len());
+            let items = self.msg.count(Msg::CountItems, items);
+            let text = self.msg.format(
+                Msg::TableMoreTargets,
+                &[("targets", Arg::Str(&targets)), ("items", Arg::Str(&items))],
             );
             self.line(
-                &vec![(" ".repeat(HEAD_LABEL), PLAIN)],
-                HEAD_LABEL,
+                &vec![(" ".repeat(self.head_label), PLAIN)],
+                self.head_label,
                 &words(&text, PLAIN),
             )?;
         }
@@ -272,9 +319,12 @@ impl Table<'_> {
 
     fn group(&mut self, status: Status, findings: &[&Finding]) -> io::Result<()> {
         self.out.write_all(b"\n")?;
-        let mut title = words(&status.as_str().to_uppercase(), status_style(status));
+        let mut title = words(
+            &status_text(&self.msg, status).to_uppercase(),
+            status_style(status),
+        );
         title.extend(words(
-            &format!("· {}", plural(findings.len(), "finding")),
+            &format!("· {}", self.msg.count(Msg::CountFindings, findings.len())),
             PLAIN,
         ));
         self.line(&Vec::new(), 0, &title)?;
@@ -305,17 +355,17 @@ impl Table<'_> {
         self.line(&vec![(" ".repeat(ITEM_INDENT), PLAIN)], FIELD_INDENT, &head)?;
 
         if let Some(p) = &f.product {
-            self.field("product", &words(&p.name, PLAIN))?;
+            self.field(Msg::LabelProduct, &words(&p.name, PLAIN))?;
         }
         if let Some(e) = &f.entity {
-            self.field("via", &words(e, PLAIN))?;
+            self.field(Msg::LabelVia, &words(e, PLAIN))?;
         }
         let mut place = f.location.path.clone();
         if let Some(detail) = &f.location.detail {
             place.push_str(", ");
             place.push_str(detail);
         }
-        self.field("where", &words(&place, PLAIN))?;
+        self.field(Msg::LabelWhere, &words(&place, PLAIN))?;
         if let Some(e) = f.evidence.first() {
             let how = match e.how {
                 MatchKind::Exact => String::new(),
@@ -329,9 +379,10 @@ impl Table<'_> {
             };
             let mut text = format!("{} = {} ({}{how})", e.field, e.value, e.signature);
             if f.evidence.len() > 1 {
-                text.push_str(&format!(" +{} more", f.evidence.len() - 1));
+                text.push(' ');
+                text.push_str(&self.msg.count(Msg::EvidenceMore, f.evidence.len() - 1));
             }
-            self.field("evidence", &words(&text, PLAIN))?;
+            self.field(Msg::LabelEvidence, &words(&text, PLAIN))?;
         }
         let acts: Vec<String> = f
             .acts
@@ -341,23 +392,71 @@ impl Table<'_> {
                 None => a.id.clone(),
             })
             .collect();
-        self.field("acts", &words(&acts.join(", "), PLAIN))?;
+        self.field(Msg::LabelActs, &words(&acts.join(", "), PLAIN))?;
         if let Some(d) = &f.deadline {
+            let kind = deadline_text(&self.msg, d.kind);
+            let date = d.date.to_string();
             let mut body = words(
-                &format!("{} by {} ({})", d.kind.as_str(), d.date, d.act),
+                &self.msg.format(
+                    Msg::DeadlineBy,
+                    &[
+                        ("kind", Arg::Str(&kind)),
+                        ("date", Arg::Str(&date)),
+                        ("act", Arg::Str(&d.act)),
+                    ],
+                ),
                 PLAIN,
             );
             if d.overdue {
-                body.push(("OVERDUE".to_owned(), OVERDUE));
+                body.push((self.msg.get(Msg::Overdue), OVERDUE));
             }
-            self.field("deadline", &body)?;
+            self.field(Msg::LabelDeadline, &body)?;
         }
         if let Some(x) = &f.exception {
-            let until = x.until.map(|d| format!(" until {d}")).unwrap_or_default();
-            self.field(
-                "exception",
-                &words(&format!("{}{until}: {}", x.id, x.reason), PLAIN),
-            )?;
+            let text = match x.until {
+                Some(until) => {
+                    let until = until.to_string();
+                    self.msg.format(
+                        Msg::ExceptionUntil,
+                        &[
+                            ("id", Arg::Str(&x.id)),
+                            ("until", Arg::Str(&until)),
+                            ("reason", Arg::Str(&x.reason)),
+                        ],
+                    )
+                }
+                None => self.msg.format(
+                    Msg::ExceptionOpen,
+                    &[("id", Arg::Str(&x.id)), ("reason", Arg::Str(&x.reason))],
+                ),
+            };
+            let mut body = words(&text, PLAIN);
+            if !x.approved_by.is_empty() {
+                body.extend(words(
+                    &format!(
+                        "· {}",
+                        self.msg.format(
+                            Msg::ExceptionApprovedBy,
+                            &[("who", Arg::Str(&x.approved_by))]
+                        )
+                    ),
+                    PLAIN,
+                ));
+            }
+            if let Some(r) = &x.reference {
+                body.extend(words(
+                    &format!(
+                        "· {}",
+                        self.msg
+                            .format(Msg::ExceptionReference, &[("reference", Arg::Str(r))])
+                    ),
+                    PLAIN,
+                ));
+            }
+            if !x.is_active() {
+                body.push((self.msg.get(Msg::ExceptionExpired).to_uppercase(), OVERDUE));
+            }
+            self.field(Msg::LabelException, &body)?;
         }
         Ok(())
     }
@@ -366,17 +465,30 @@ impl Table<'_> {
         self.out.write_all(b"\n")?;
         self.rule()?;
         let s = &report.summary;
+        let items = self.msg.count(Msg::CountItems, s.items);
         let text = if s.findings == 0 {
-            format!("No findings in {}.", plural(s.items, "item"))
+            self.msg
+                .format(Msg::SummaryNone, &[("items", Arg::Str(&items))])
         } else {
-            format!(
-                "{} in {}: {} banned, {} restricted, {} review",
-                plural(s.findings, "finding"),
-                plural(s.items, "item"),
-                s.by_status.banned,
-                s.by_status.restricted,
-                s.by_status.review
+            let findings = self.msg.count(Msg::CountFindings, s.findings);
+            self.msg.format(
+                Msg::SummaryLine,
+                &[
+                    ("findings", Arg::Str(&findings)),
+                    ("items", Arg::Str(&items)),
+                    ("banned", Arg::Num(s.by_status.banned)),
+                    ("restricted", Arg::Num(s.by_status.restricted)),
+                    ("review", Arg::Num(s.by_status.review)),
+                ],
             )
+        };
+        let text = if s.excepted > 0 {
+            format!(
+                "{text} ({})",
+                self.msg.count(Msg::SummaryExcepted, s.excepted)
+            )
+        } else {
+            text
         };
         let style = if s.by_status.banned > 0 {
             status_style(Status::Banned)
@@ -386,15 +498,7 @@ impl Table<'_> {
         self.line(&Vec::new(), 0, &words(&text, style))?;
         if !report.errors.is_empty() {
             self.out.write_all(b"\n")?;
-            let n = report.errors.len();
-            let title = format!(
-                "{} could not be read:",
-                if n == 1 {
-                    "1 input".to_owned()
-                } else {
-                    format!("{n} inputs")
-                }
-            );
+            let title = self.msg.count(Msg::ErrorsTitle, report.errors.len());
             self.line(&Vec::new(), 0, &words(&title, PLAIN))?;
             for e in &report.errors {
                 let lead = vec![("! ".to_owned(), ERROR)];
@@ -409,12 +513,22 @@ impl Table<'_> {
     }
 }
 
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+/// A status in the report's language.
+pub(crate) fn status_text(msg: &Messages, status: Status) -> String {
+    msg.get(match status {
+        Status::Banned => Msg::StatusBanned,
+        Status::Restricted => Msg::StatusRestricted,
+        Status::Review => Msg::StatusReview,
+    })
+}
+
+/// A deadline step in the report's language.
+pub(crate) fn deadline_text(msg: &Messages, kind: DeadlineKind) -> String {
+    msg.get(match kind {
+        DeadlineKind::Identify => Msg::DeadlineIdentify,
+        DeadlineKind::Plan => Msg::DeadlinePlan,
+        DeadlineKind::Remove => Msg::DeadlineRemove,
+    })
 }
 
 #[cfg(test)]

@@ -12,7 +12,16 @@ use serde_json::Value;
 
 fn table(report: &Report, color: bool, width: usize) -> String {
     let mut out = Vec::new();
-    render_table(report, &mut out, TableStyle { color, width }).unwrap();
+    render_table(
+        report,
+        &mut out,
+        TableStyle {
+            color,
+            width,
+            lang: proscribe_report::i18n::Lang::En,
+        },
+    )
+    .unwrap();
     String::from_utf8(out).unwrap()
 }
 

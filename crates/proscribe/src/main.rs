@@ -5,6 +5,8 @@
 //! `--fail-on`, `1` findings at or above it, `2` a usage error or an unreadable input.
 
 mod catalog_cmd;
+mod plan;
+mod policy_cmd;
 mod probe;
 mod scan;
 
@@ -31,6 +33,57 @@ enum Command {
     /// Ask network devices who made them, and write an inventory (or judge it with --scan).
     #[command(subcommand)]
     Probe(probe::ProbeCommand),
+    /// List the built-in policy presets, or show a policy as it will be applied.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Make a removal plan from one or more JSON reports.
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// List the built-in presets.
+    List,
+    /// Show a policy with everything it builds on resolved: acts, overrides, exceptions.
+    Show {
+        /// A preset name (see `proscribe policy list`) or a policy file.
+        policy: PathBuf,
+        #[command(flatten)]
+        opt: CatalogOpt,
+        /// Judge exceptions as of this day (YYYY-MM-DD) instead of today.
+        #[arg(long, value_name = "DATE")]
+        today: Option<chrono::NaiveDate>,
+    },
+}
+
+/// Arguments of `proscribe plan`.
+#[derive(Debug, clap::Args)]
+struct PlanArgs {
+    /// JSON reports (`proscribe scan --format json`), one per host or scan.
+    #[arg(required = true, value_name = "REPORT")]
+    reports: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
+    format: PlanFormat,
+    /// Write the plan to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Language of the Markdown plan's text: en, de, fr or ja (default: from LC_ALL,
+    /// LC_MESSAGES or LANG, else en). CSV and JSON stay English (machine formats).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<proscribe_report::i18n::Lang>,
+    #[command(flatten)]
+    opt: CatalogOpt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PlanFormat {
+    /// One section per vendor and product, with a table of hosts and items.
+    Markdown,
+    /// One row per item to remove.
+    Csv,
+    /// The `proscribe.plan/1` JSON document.
+    Json,
 }
 
 /// Arguments of `proscribe scan`.
@@ -53,8 +106,10 @@ struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Policy file selecting acts and overriding statuses (default: every act applies).
-    #[arg(long, value_name = "FILE")]
+    /// Policy: a built-in preset name (`proscribe policy list`) or a policy file
+    /// selecting acts, overriding statuses and granting exceptions (default: every act
+    /// applies).
+    #[arg(long, value_name = "NAME|FILE")]
     policy: Option<PathBuf>,
     /// Use the catalog in DIR instead of the built-in one.
     #[arg(long, value_name = "DIR", env = "PROSCRIBE_CATALOG")]
@@ -65,6 +120,10 @@ struct ScanArgs {
     /// Print nothing but errors; the exit status tells the result.
     #[arg(short, long)]
     quiet: bool,
+    /// Language of the report text: en, de, fr or ja (default: from LC_ALL, LC_MESSAGES
+    /// or LANG, else en). Vendor, product and act names stay as the catalog sources them.
+    #[arg(long, value_name = "LANG")]
+    lang: Option<proscribe_report::i18n::Lang>,
     /// Colour in the table: auto (when standard output is a terminal), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -74,8 +133,16 @@ struct ScanArgs {
 enum OutputFormat {
     /// A readable table grouped by status and vendor.
     Table,
+    /// A self-contained HTML page: summary, charts, a sortable and filterable table.
+    Html,
     /// The `proscribe.report/1` JSON report.
     Json,
+    /// SARIF 2.1.0, for code-scanning services and IDEs.
+    Sarif,
+    /// One row per finding, safe to open in a spreadsheet.
+    Csv,
+    /// A summary and tables in GitHub Flavored Markdown.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -134,6 +201,8 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(&args),
         Command::Catalog(cmd) => catalog_cmd::run(&cmd),
         Command::Probe(cmd) => probe::run(&cmd),
+        Command::Policy(cmd) => policy_cmd::run(&cmd),
+        Command::Plan(args) => plan::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

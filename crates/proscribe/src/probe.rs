@@ -171,6 +171,7 @@ fn snmp_run(args: &SnmpArgs) -> anyhow::Result<Outcome> {
             fail_on: args.fail_on,
             quiet: args.quiet,
             color: args.color,
+            lang: None,
         };
         return crate::scan::report_inventory(&scan_args, &inventory);
     }

@@ -16,7 +16,7 @@ use crate::{ColorChoice, FailOn, Outcome, OutputFormat, ScanArgs};
 pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let catalog = crate::load_catalog(args.catalog.as_deref())?;
     let policy = match &args.policy {
-        Some(path) => Policy::from_file(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
+        Some(path) => Policy::load(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
         None => Policy::all(),
     };
     let forced = match &args.input_type {
@@ -61,7 +61,7 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let inventory =
         proscribe_collect::collect_each(&targets, Options { forced, columns }, &mut judge);
     let findings = judge.findings;
-    finish(args, &catalog, now, &inventory, findings)
+    finish(args, &catalog, &policy, now, &inventory, findings)
 }
 
 /// Matches, judges and reports an inventory collected elsewhere (`scan`, `probe --scan`).
@@ -71,7 +71,7 @@ pub(crate) fn report_inventory(
 ) -> anyhow::Result<Outcome> {
     let catalog = crate::load_catalog(args.catalog.as_deref())?;
     let policy = match &args.policy {
-        Some(path) => Policy::from_file(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
+        Some(path) => Policy::load(path, &catalog).map_err(|e| anyhow::anyhow!("{e}"))?,
         None => Policy::all(),
     };
     let matcher = Matcher::compile(&catalog)
@@ -88,21 +88,38 @@ pub(crate) fn report_inventory(
         judge.judge(item);
     }
     let findings = judge.findings;
-    finish(args, &catalog, now, inventory, findings)
+    finish(args, &catalog, &policy, now, inventory, findings)
 }
 
 /// Reports the findings of an inventory: errors on stderr, the report, the outcome.
 fn finish(
     args: &ScanArgs,
     catalog: &proscribe_catalog::Catalog,
+    policy: &Policy,
     now: DateTime<Utc>,
     inventory: &proscribe_model::Inventory,
     findings: Vec<proscribe_policy::Finding>,
 ) -> anyhow::Result<Outcome> {
-    let report = Report::new(catalog, inventory, findings, now);
+    let today = now.date_naive();
+    let mut report = Report::new(catalog, inventory, findings, now);
+    let host = report.host.as_ref().and_then(|h| h.hostname.clone());
+    let warnings = policy.apply_exceptions(&mut report.findings, host.as_deref(), today);
+    report.summary.excepted = report.findings.iter().filter(|f| f.is_excepted()).count();
+    report.warnings = warnings
+        .into_iter()
+        .map(|w| proscribe_report::ReportWarning {
+            code: w.code.to_owned(),
+            message: w.message,
+        })
+        .collect();
 
     for e in &report.errors {
         eprintln!("proscribe: error: {}: {}", e.target, e.reason);
+    }
+    if !args.quiet {
+        for w in &report.warnings {
+            eprintln!("proscribe: warning: {}", w.message);
+        }
     }
     if !args.quiet {
         write_report(args, &report)?;
@@ -148,8 +165,24 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
             std::io::stdout().is_terminal(),
         ),
     };
+    let lang = args
+        .lang
+        .unwrap_or_else(proscribe_report::i18n::Lang::from_env);
     match args.format {
+        OutputFormat::Html => proscribe_report::render_html(report, &mut out, lang)?,
         OutputFormat::Json => proscribe_report::render_json(report, &mut out)?,
+        OutputFormat::Sarif => {
+            let cwd = std::env::current_dir().ok();
+            proscribe_report::render_sarif(
+                report,
+                &mut out,
+                proscribe_report::SarifOptions {
+                    base: cwd.as_deref(),
+                },
+            )?;
+        }
+        OutputFormat::Csv => proscribe_report::render_csv(report, &mut out)?,
+        OutputFormat::Markdown => proscribe_report::render_markdown(report, &mut out, lang)?,
         OutputFormat::Table => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -160,7 +193,7 @@ fn write_report(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
             proscribe_report::render_table(
                 report,
                 &mut out,
-                proscribe_report::TableStyle { color, width },
+                proscribe_report::TableStyle { color, width, lang },
             )?;
         }
     }
@@ -181,7 +214,12 @@ fn outcome(report: &Report, fail_on: FailOn) -> Outcome {
         FailOn::Review => Status::Review,
         FailOn::Never => return Outcome::Clean,
     };
-    if report.findings.iter().any(|f| f.status >= threshold) {
+    // Findings under an active exception are listed but never fail the scan.
+    if report
+        .findings
+        .iter()
+        .any(|f| f.status >= threshold && !f.is_excepted())
+    {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -189,7 +227,7 @@ fn outcome(report: &Report, fail_on: FailOn) -> Outcome {
 }
 
 /// The time the report is made at; `PROSCRIBE_NOW` (RFC 3339) pins it for reproducible reports.
-fn now() -> anyhow::Result<DateTime<Utc>> {
+pub(crate) fn now() -> anyhow::Result<DateTime<Utc>> {
     match std::env::var("PROSCRIBE_NOW") {
         Ok(s) => Ok(DateTime::parse_from_rfc3339(&s)
             .with_context(|| format!("PROSCRIBE_NOW=`{s}` is not an RFC 3339 time"))?
